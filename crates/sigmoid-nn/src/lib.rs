@@ -1,0 +1,1 @@
+//! Keras-style neural networks (in progress).
