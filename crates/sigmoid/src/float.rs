@@ -1,6 +1,6 @@
 //! The sealed [`Float`] trait: the element types every function accepts.
 
-use core::fmt::{Debug, Display};
+use core::fmt::{Debug, Display, LowerExp};
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
 use crate::kernels::Unary;
@@ -25,6 +25,7 @@ pub trait Float:
     + PartialOrd
     + Debug
     + Display
+    + LowerExp
     + Send
     + Sync
     + 'static
