@@ -61,3 +61,50 @@ macro_rules! scalar_kernels {
 
 scalar_kernels!(f32);
 scalar_kernels!(f64);
+
+/// An instruction-set path of the slice kernels.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Isa {
+    /// Plain Rust, vectorised by the compiler for the build target.
+    Portable,
+}
+
+impl Isa {
+    /// The path's name, as `SIGMOID_ISA` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Isa::Portable => "portable",
+        }
+    }
+
+    /// Every path this CPU can run, portable first.
+    pub fn available() -> Vec<Isa> {
+        vec![Isa::Portable]
+    }
+}
+
+/// The path the slice functions use (chosen once, at first use).
+pub fn active() -> Isa {
+    Isa::Portable
+}
+
+/// `unary` on f32 through a given path (for tests that force each path).
+pub fn unary_f32_with(_isa: Isa, op: Unary, input: &[f32], output: &mut [f32]) {
+    f32::unary(op, input, output)
+}
+
+/// `unary` on f64 through a given path (for tests that force each path).
+pub fn unary_f64_with(_isa: Isa, op: Unary, input: &[f64], output: &mut [f64]) {
+    f64::unary(op, input, output)
+}
+
+/// The sigmoid backward pass on f32 through a given path.
+pub fn backward_f32_with(_isa: Isa, y: &[f32], dy: &[f32], dx: &mut [f32]) {
+    f32::backward(y, dy, dx)
+}
+
+/// The sigmoid backward pass on f64 through a given path.
+pub fn backward_f64_with(_isa: Isa, y: &[f64], dy: &[f64], dx: &mut [f64]) {
+    f64::backward(y, dy, dx)
+}
