@@ -23,12 +23,27 @@ struct Cli {
 enum Command {
     /// Print σ(x), σ'(x) and log σ(x) for the given values (or stdin, one per line).
     Eval(commands::eval::Args),
+    /// Draw σ(x) and σ'(x) with the "safety zone" shaded, to PNG or SVG.
+    Plot(commands::plot::Args),
+    /// Measure throughput of σ against a plain copy, ReLU and the naive formula.
+    Bench(commands::bench::Args),
+    /// Train a classifier on a CSV file (default: the bundled breast-cancer data).
+    Train(commands::train::Args),
+    /// Write the probabilities a saved model gives for each row of a CSV file.
+    Predict(commands::predict::Args),
+    /// Measure the three reasons sigmoid is avoided in hidden layers.
+    Explain(commands::explain::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Eval(args) => commands::eval::run(&args),
+        Command::Plot(args) => commands::plot::run(&args),
+        Command::Bench(args) => commands::bench::run(&args),
+        Command::Train(args) => commands::train::run(&args),
+        Command::Predict(args) => commands::predict::run(&args),
+        Command::Explain(args) => commands::explain::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,11 @@
+//! `sigmoid plot` (being written; see the issue tracker).
+
+use anyhow::{Result, bail};
+
+/// Not yet available.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: &Args) -> Result<()> {
+    bail!("`sigmoid plot` is not implemented yet")
+}
