@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod charts;
 mod commands;
 
 /// The sigmoid (logistic) function, exact and fast: evaluate it, plot it,

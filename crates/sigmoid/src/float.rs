@@ -5,13 +5,14 @@ use core::ops::{Add, Div, Mul, Neg, Sub};
 
 use crate::kernels::Unary;
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
     impl Sealed for f32 {}
     impl Sealed for f64 {}
 }
 
-/// A floating-point type this crate computes on: `f32` or `f64`.
+/// A floating-point type this crate computes on: `f32`, `f64`, and with the
+/// `half` feature (on by default) `half::f16` and `half::bf16`.
 ///
 /// The trait is sealed: its methods are the crate's implementation details
 /// and are hidden from the documentation. Use the free functions

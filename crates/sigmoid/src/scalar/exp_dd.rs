@@ -20,7 +20,7 @@ const LN2_OVER_64_HI: f64 = f64::from_bits(0x3f86_2e42_fefa_0000);
 /// `ln2/64 - LN2_OVER_64_HI`, rounded to nearest (0x3d1cf79abc9e3b3a).
 const LN2_OVER_64_LO: f64 = f64::from_bits(0x3d1c_f79a_bc9e_3b3a);
 
-/// `e^u = (hi + lo) · 2^k`, with `hi` in `[1, 2]` and `|lo| < 2^-52 · hi`.
+/// `e^u = (hi + lo) · 2^k`, with `hi` in `[1, 2]` and `|lo| <= ulp(hi)/2`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ExpParts {
     pub hi: f64,
@@ -47,6 +47,9 @@ pub(crate) fn exp_parts(u: f64) -> ExpParts {
     let (s_hi, s_lo) = two_prod(t_hi, r_hi);
     let (hi, lo) = fast_two_sum(t_hi, s_hi);
     let lo = lo + (s_lo + (t_hi * p_small + t_lo * (1.0 + r)));
+    // Renormalise so |lo| <= ulp(hi)/2: the divisions in the callers correct
+    // a quotient of hi only to first order in lo/hi.
+    let (hi, lo) = fast_two_sum(hi, lo);
     ExpParts {
         hi,
         lo,
@@ -136,7 +139,9 @@ mod tests {
         assert_eq!(value(exp_parts(0.0)), 1.0);
         let p = exp_parts(0.0);
         assert_eq!((p.hi, p.lo, p.k), (1.0, 0.0, 0));
-        assert_eq!(value(exp_parts(std::f64::consts::LN_2 * 3.0)), 8.0);
+        assert_eq!(value(exp_parts(1.0)), std::f64::consts::E);
+        let p = exp_parts(-7.1);
+        assert!(p.lo.abs() <= f64::EPSILON * p.hi / 2.0);
     }
 
     #[test]

@@ -1,0 +1,174 @@
+//! Hooks into [`Sequential::fit`](crate::Sequential::fit): [`Callback`] and [`EarlyStopping`].
+
+use std::ops::ControlFlow;
+
+use crate::Dense;
+
+/// What `fit` knows when training starts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainBegin {
+    /// The number of epochs asked for.
+    pub epochs: usize,
+    /// Batches per epoch (the last, partial one included).
+    pub steps_per_epoch: usize,
+    /// Training rows (after the validation split).
+    pub samples: usize,
+}
+
+/// The state after one optimizer step.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchLogs<'a> {
+    /// 1-based epoch.
+    pub epoch: usize,
+    /// 1-based batch within the epoch.
+    pub batch: usize,
+    /// Rows in this batch.
+    pub size: usize,
+    /// This batch's loss, before the update.
+    pub loss: f64,
+    /// The batch-size-weighted mean loss of the epoch so far (what Keras' progress bar shows).
+    pub running_loss: f64,
+    /// The epoch's accuracy so far (NaN if accuracy is not a compiled metric).
+    pub running_accuracy: f64,
+    /// The layers, with the weights after this step.
+    pub layers: &'a [Dense],
+}
+
+/// The metrics of one finished epoch, as they are appended to the [`History`](crate::History).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EpochLogs {
+    /// 1-based epoch.
+    pub epoch: usize,
+    /// The epoch's training loss (batch-size-weighted mean of the batches' losses before each update).
+    pub loss: f64,
+    /// The epoch's training accuracy, likewise (NaN if not compiled as a metric).
+    pub accuracy: f64,
+    /// The validation loss at the end of the epoch, when there is validation data.
+    pub val_loss: Option<f64>,
+    /// The validation accuracy at the end of the epoch, when there is validation data.
+    pub val_accuracy: Option<f64>,
+    /// Wall-clock seconds the epoch took (validation included).
+    pub seconds: f64,
+}
+
+/// A hook called by `fit`; every method has an empty default.
+///
+/// ```
+/// use std::ops::ControlFlow;
+/// use sigmoid_nn::{Callback, EpochLogs};
+///
+/// /// Prints one line per epoch.
+/// struct Print;
+/// impl Callback for Print {
+///     fn on_epoch_end(&mut self, logs: &EpochLogs) -> ControlFlow<()> {
+///         println!("epoch {}: loss {:.4}", logs.epoch, logs.loss);
+///         ControlFlow::Continue(())
+///     }
+/// }
+/// ```
+pub trait Callback {
+    /// Before the first epoch.
+    fn on_train_begin(&mut self, _info: &TrainBegin) {}
+    /// Before each epoch (1-based).
+    fn on_epoch_begin(&mut self, _epoch: usize) {}
+    /// After each optimizer step.
+    fn on_batch_end(&mut self, _logs: &BatchLogs<'_>) {}
+    /// After each epoch; `ControlFlow::Break(())` stops training (the epoch stays in the history).
+    fn on_epoch_end(&mut self, _logs: &EpochLogs) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+}
+
+/// The quantity [`EarlyStopping`] watches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Monitor {
+    /// `val_loss` (Keras' default); lower is better. Falls back to `loss` without validation data.
+    #[default]
+    ValLoss,
+    /// `loss`; lower is better.
+    Loss,
+    /// `val_accuracy`; higher is better. Falls back to `accuracy` without validation data.
+    ValAccuracy,
+    /// `accuracy`; higher is better.
+    Accuracy,
+}
+
+/// Stops training when the monitored quantity has not improved by more than
+/// `min_delta` for `patience` epochs, as Keras' `EarlyStopping`.
+///
+/// ```
+/// use sigmoid_nn::{EarlyStopping, Monitor};
+/// let stop = EarlyStopping::new(Monitor::ValLoss).patience(5).min_delta(1e-4);
+/// assert_eq!(stop.stopped_epoch(), None);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct EarlyStopping {
+    monitor: Monitor,
+    patience: usize,
+    min_delta: f64,
+    best: Option<f64>,
+    wait: usize,
+    stopped_epoch: Option<usize>,
+}
+
+impl EarlyStopping {
+    /// Watches `monitor` with patience 0 and min_delta 0 (Keras' defaults).
+    pub fn new(monitor: Monitor) -> Self {
+        EarlyStopping {
+            monitor,
+            patience: 0,
+            min_delta: 0.0,
+            best: None,
+            wait: 0,
+            stopped_epoch: None,
+        }
+    }
+
+    /// Epochs without improvement before stopping (builder style).
+    #[must_use]
+    pub fn patience(mut self, patience: usize) -> Self {
+        self.patience = patience;
+        self
+    }
+
+    /// The smallest change that counts as an improvement (builder style).
+    #[must_use]
+    pub fn min_delta(mut self, min_delta: f64) -> Self {
+        self.min_delta = min_delta.abs();
+        self
+    }
+
+    /// The epoch at which training was stopped, if it was.
+    pub fn stopped_epoch(&self) -> Option<usize> {
+        self.stopped_epoch
+    }
+}
+
+impl Callback for EarlyStopping {
+    fn on_epoch_end(&mut self, logs: &EpochLogs) -> ControlFlow<()> {
+        let (value, lower_is_better) = match self.monitor {
+            Monitor::ValLoss => (logs.val_loss.unwrap_or(logs.loss), true),
+            Monitor::Loss => (logs.loss, true),
+            Monitor::ValAccuracy => (logs.val_accuracy.unwrap_or(logs.accuracy), false),
+            Monitor::Accuracy => (logs.accuracy, false),
+        };
+        let improved = match self.best {
+            None => true,
+            Some(best) if lower_is_better => value < best - self.min_delta,
+            Some(best) => value > best + self.min_delta,
+        };
+        if improved {
+            self.best = Some(value);
+            self.wait = 0;
+            return ControlFlow::Continue(());
+        }
+        self.wait += 1;
+        if self.wait >= self.patience {
+            self.stopped_epoch = Some(logs.epoch);
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! The AVX-512 path: 16 f32 lanes per block, each half widened to 8 f64
+//! lanes in one zmm register.
+//!
+//! The `F64s` methods are `#[inline(always)]` wrappers around the intrinsics;
+//! they are only ever inlined into the `#[target_feature]` block functions
+//! below, which are only called once `dispatch` has seen the features.
+
+use core::arch::x86_64::*;
+
+use super::math::{self, EXPONENT_MASK, F64s, TWO_POW_J_OVER_8};
+use super::{Kernel, Op, Unary, scalar_f32, scalar_f64, scalar_map};
+
+/// Eight f64 lanes in a zmm register.
+#[derive(Clone, Copy)]
+struct Z(__m512d);
+
+const SIGN: i64 = i64::MIN;
+
+// SAFETY (every `unsafe` block below): the intrinsics need AVX-512F/DQ,
+// which every caller (a `#[target_feature]` function) has enabled.
+impl F64s for Z {
+    #[inline(always)]
+    fn splat(value: f64) -> Self {
+        Z(unsafe { _mm512_set1_pd(value) })
+    }
+    #[inline(always)]
+    fn add(self, other: Self) -> Self {
+        Z(unsafe { _mm512_add_pd(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn sub(self, other: Self) -> Self {
+        Z(unsafe { _mm512_sub_pd(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn mul(self, other: Self) -> Self {
+        Z(unsafe { _mm512_mul_pd(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn div(self, other: Self) -> Self {
+        Z(unsafe { _mm512_div_pd(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn mul_add(self, b: Self, c: Self) -> Self {
+        Z(unsafe { _mm512_fmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn neg_abs(self) -> Self {
+        Z(unsafe { _mm512_or_pd(self.0, _mm512_castsi512_pd(_mm512_set1_epi64(SIGN))) })
+    }
+    #[inline(always)]
+    fn max_or_nan(self, floor: Self) -> Self {
+        // MAXPD returns its second operand when either is NaN.
+        Z(unsafe { _mm512_max_pd(floor.0, self.0) })
+    }
+    #[inline(always)]
+    fn with_sign_of(self, sign: Self) -> Self {
+        unsafe {
+            let mask = _mm512_set1_epi64(SIGN);
+            // 0xd8 = bitwise select `c ? b : a`: the sign bit from `sign`, the rest from `self`.
+            Z(_mm512_castsi512_pd(_mm512_ternarylogic_epi64::<0xd8>(
+                _mm512_castpd_si512(self.0),
+                _mm512_castpd_si512(sign.0),
+                mask,
+            )))
+        }
+    }
+    #[inline(always)]
+    fn select_by_sign(sign: Self, if_negative: Self, otherwise: Self) -> Self {
+        unsafe {
+            let negative = _mm512_movepi64_mask(_mm512_castpd_si512(sign.0));
+            Z(_mm512_mask_blend_pd(negative, otherwise.0, if_negative.0))
+        }
+    }
+    #[inline(always)]
+    fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self {
+        unsafe {
+            let greater = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(self.0, bound.0);
+            Z(_mm512_mask_blend_pd(greater, otherwise.0, if_greater.0))
+        }
+    }
+    #[inline(always)]
+    fn exp2_scale(self) -> Self {
+        unsafe {
+            let table = _mm512_loadu_pd(TWO_POW_J_OVER_8.as_ptr().cast());
+            let bits = _mm512_castpd_si512(self.0);
+            // VPERMPD reads the low 3 bits of each index: j = n & 7.
+            let t = _mm512_castpd_si512(_mm512_permutexvar_pd(bits, table));
+            let k = _mm512_and_si512(
+                _mm512_slli_epi64::<49>(bits),
+                _mm512_set1_epi64(EXPONENT_MASK as i64),
+            );
+            Z(_mm512_castsi512_pd(_mm512_add_epi64(t, k)))
+        }
+    }
+}
+
+/// Defines a `#[target_feature]` loop mapping blocks of 16 f32 through an
+/// f64 function of `Z` (two halves per block, for instruction-level parallelism).
+macro_rules! f32_blocks {
+    ($name:ident, $f:path) => {
+        #[target_feature(enable = "avx512f,avx512dq")]
+        unsafe fn $name(a: *const f32, out: *mut f32, blocks: usize) {
+            for block in 0..blocks {
+                // SAFETY: within the caller's `16 · blocks` elements.
+                unsafe {
+                    let x = _mm512_loadu_ps(a.add(block * 16));
+                    let lo = _mm512_cvtps_pd(_mm512_castps512_ps256(x));
+                    let hi = _mm512_cvtps_pd(_mm512_extractf32x8_ps::<1>(x));
+                    let lo = _mm512_cvtpd_ps($f(Z(lo)).0);
+                    let hi = _mm512_cvtpd_ps($f(Z(hi)).0);
+                    let y = _mm512_insertf32x8::<1>(_mm512_castps256_ps512(lo), hi);
+                    _mm512_storeu_ps(out.add(block * 16), y);
+                }
+            }
+        }
+    };
+}
+
+f32_blocks!(sigmoid_f32, math::sigmoid);
+f32_blocks!(sigmoid_derivative_f32, math::sigmoid_derivative);
+f32_blocks!(log_sigmoid_f32, math::log_sigmoid);
+f32_blocks!(softplus_f32, math::softplus);
+f32_blocks!(tanh_f32, math::tanh);
+
+/// ReLU: `x` where x > 0 or x is NaN (the unordered compare), else +0.
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn relu_f32(a: *const f32, out: *mut f32, blocks: usize) {
+    for block in 0..blocks {
+        // SAFETY: within the caller's `16 · blocks` elements.
+        unsafe {
+            let x = _mm512_loadu_ps(a.add(block * 16));
+            let keep = _mm512_cmp_ps_mask::<_CMP_NLE_UQ>(x, _mm512_setzero_ps());
+            _mm512_storeu_ps(out.add(block * 16), _mm512_maskz_mov_ps(keep, x));
+        }
+    }
+}
+
+/// `dy · (y · (1 − y))` in f64, rounded once: the scalar function's exact steps.
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn backward_f32(y: *const f32, dy: *const f32, out: *mut f32, blocks: usize) {
+    #[inline(always)]
+    fn half(y: __m256, dy: __m256) -> __m256 {
+        unsafe {
+            let y = _mm512_cvtps_pd(y);
+            let dy = _mm512_cvtps_pd(dy);
+            let s = _mm512_mul_pd(y, _mm512_sub_pd(_mm512_set1_pd(1.0), y));
+            _mm512_cvtpd_ps(_mm512_mul_pd(dy, s))
+        }
+    }
+    for block in 0..blocks {
+        // SAFETY: within the caller's `16 · blocks` elements.
+        unsafe {
+            let yv = _mm512_loadu_ps(y.add(block * 16));
+            let dyv = _mm512_loadu_ps(dy.add(block * 16));
+            let lo = half(_mm512_castps512_ps256(yv), _mm512_castps512_ps256(dyv));
+            let hi = half(
+                _mm512_extractf32x8_ps::<1>(yv),
+                _mm512_extractf32x8_ps::<1>(dyv),
+            );
+            let r = _mm512_insertf32x8::<1>(_mm512_castps256_ps512(lo), hi);
+            _mm512_storeu_ps(out.add(block * 16), r);
+        }
+    }
+}
+
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn relu_f64(a: *const f64, out: *mut f64, blocks: usize) {
+    for block in 0..blocks {
+        // SAFETY: within the caller's `8 · blocks` elements.
+        unsafe {
+            let x = _mm512_loadu_pd(a.add(block * 8));
+            let keep = _mm512_cmp_pd_mask::<_CMP_NLE_UQ>(x, _mm512_setzero_pd());
+            _mm512_storeu_pd(out.add(block * 8), _mm512_maskz_mov_pd(keep, x));
+        }
+    }
+}
+
+/// `dy · fma(−y, y, y)`: the scalar function's exact steps.
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn backward_f64(y: *const f64, dy: *const f64, out: *mut f64, blocks: usize) {
+    for block in 0..blocks {
+        // SAFETY: within the caller's `8 · blocks` elements.
+        unsafe {
+            let yv = _mm512_loadu_pd(y.add(block * 8));
+            let dyv = _mm512_loadu_pd(dy.add(block * 8));
+            let s = _mm512_fnmadd_pd(yv, yv, yv);
+            _mm512_storeu_pd(out.add(block * 8), _mm512_mul_pd(dyv, s));
+        }
+    }
+}
+
+/// The AVX-512 f32 kernel.
+pub(crate) struct F32(pub(crate) Op);
+
+// SAFETY: only driven when `Isa::Avx512` is available.
+unsafe impl Kernel<f32> for F32 {
+    const BLOCK: usize = 16;
+
+    unsafe fn blocks(&self, a: *const f32, b: *const f32, out: *mut f32, blocks: usize) {
+        // SAFETY: forwarded from the caller, who checked the CPU features.
+        unsafe {
+            match self.0 {
+                Op::Unary(Unary::Sigmoid) => sigmoid_f32(a, out, blocks),
+                Op::Unary(Unary::SigmoidDerivative) => sigmoid_derivative_f32(a, out, blocks),
+                Op::Unary(Unary::LogSigmoid) => log_sigmoid_f32(a, out, blocks),
+                Op::Unary(Unary::Softplus) => softplus_f32(a, out, blocks),
+                Op::Unary(Unary::Tanh) => tanh_f32(a, out, blocks),
+                Op::Unary(Unary::Relu) => relu_f32(a, out, blocks),
+                Op::Unary(op @ Unary::Logit) => scalar_map(scalar_f32(op), a, out, blocks * 16),
+                Op::Backward => backward_f32(a, b, out, blocks),
+            }
+        }
+    }
+}
+
+/// The AVX-512 f64 kernel.
+pub(crate) struct F64(pub(crate) Op);
+
+// SAFETY: only driven when `Isa::Avx512` is available.
+unsafe impl Kernel<f64> for F64 {
+    const BLOCK: usize = 8;
+
+    unsafe fn blocks(&self, a: *const f64, b: *const f64, out: *mut f64, blocks: usize) {
+        // SAFETY: forwarded from the caller, who checked the CPU features.
+        unsafe {
+            match self.0 {
+                Op::Unary(Unary::Relu) => relu_f64(a, out, blocks),
+                Op::Unary(op) => scalar_map(scalar_f64(op), a, out, blocks * 8),
+                Op::Backward => backward_f64(a, b, out, blocks),
+            }
+        }
+    }
+}

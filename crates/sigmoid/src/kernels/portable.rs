@@ -1,0 +1,175 @@
+//! The portable path: plain Rust over arrays of 8 lanes, which the compiler
+//! vectorises for whatever the build target offers (SSE2 on baseline x86-64,
+//! NEON on aarch64). `mul_add` is unfused here: without the `fma` target
+//! feature `f64::mul_add` is a libm call, far slower than a multiply and an add.
+
+use super::math::{self, EXPONENT_MASK, F64s, TWO_POW_J_OVER_8};
+use super::{Kernel, Op, Unary, scalar_f64, scalar_map, scalar_map2};
+
+const LANES: usize = 8;
+
+/// Eight f64 lanes.
+#[derive(Clone, Copy)]
+struct P8([f64; LANES]);
+
+impl P8 {
+    #[inline(always)]
+    fn map(self, f: impl Fn(f64) -> f64) -> Self {
+        P8(self.0.map(f))
+    }
+
+    #[inline(always)]
+    fn zip(self, other: Self, f: impl Fn(f64, f64) -> f64) -> Self {
+        let mut out = [0.0; LANES];
+        for i in 0..LANES {
+            out[i] = f(self.0[i], other.0[i]);
+        }
+        P8(out)
+    }
+}
+
+impl F64s for P8 {
+    #[inline(always)]
+    fn splat(value: f64) -> Self {
+        P8([value; LANES])
+    }
+    #[inline(always)]
+    fn add(self, other: Self) -> Self {
+        self.zip(other, |a, b| a + b)
+    }
+    #[inline(always)]
+    fn sub(self, other: Self) -> Self {
+        self.zip(other, |a, b| a - b)
+    }
+    #[inline(always)]
+    fn mul(self, other: Self) -> Self {
+        self.zip(other, |a, b| a * b)
+    }
+    #[inline(always)]
+    fn div(self, other: Self) -> Self {
+        self.zip(other, |a, b| a / b)
+    }
+    #[inline(always)]
+    fn mul_add(self, b: Self, c: Self) -> Self {
+        let mut out = [0.0; LANES];
+        for i in 0..LANES {
+            out[i] = self.0[i] * b.0[i] + c.0[i];
+        }
+        P8(out)
+    }
+    #[inline(always)]
+    fn neg_abs(self) -> Self {
+        self.map(|x| f64::from_bits(x.to_bits() | SIGN))
+    }
+    #[inline(always)]
+    fn max_or_nan(self, floor: Self) -> Self {
+        self.zip(floor, |x, floor| if x < floor { floor } else { x })
+    }
+    #[inline(always)]
+    fn with_sign_of(self, sign: Self) -> Self {
+        self.zip(sign, |x, s| {
+            f64::from_bits((x.to_bits() & !SIGN) | (s.to_bits() & SIGN))
+        })
+    }
+    #[inline(always)]
+    fn select_by_sign(sign: Self, if_negative: Self, otherwise: Self) -> Self {
+        let mut out = [0.0; LANES];
+        for i in 0..LANES {
+            out[i] = if sign.0[i].to_bits() & SIGN != 0 {
+                if_negative.0[i]
+            } else {
+                otherwise.0[i]
+            };
+        }
+        P8(out)
+    }
+    #[inline(always)]
+    fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self {
+        let mut out = [0.0; LANES];
+        for i in 0..LANES {
+            out[i] = if self.0[i] > bound.0[i] {
+                if_greater.0[i]
+            } else {
+                otherwise.0[i]
+            };
+        }
+        P8(out)
+    }
+    #[inline(always)]
+    fn exp2_scale(self) -> Self {
+        self.map(|z| {
+            let bits = z.to_bits();
+            let k = (bits << 49) & EXPONENT_MASK;
+            f64::from_bits(TWO_POW_J_OVER_8[(bits & 7) as usize].wrapping_add(k))
+        })
+    }
+}
+
+const SIGN: u64 = 1 << 63;
+
+/// Maps `blocks` blocks of 8 f32 through an f64 function.
+///
+/// # Safety
+/// `a` valid for reading, `out` for writing `8 · blocks` elements (may be equal).
+#[inline(always)]
+unsafe fn map_f32(f: impl Fn(P8) -> P8, a: *const f32, out: *mut f32, blocks: usize) {
+    for block in 0..blocks {
+        let mut x = [0.0; LANES];
+        for (i, lane) in x.iter_mut().enumerate() {
+            // SAFETY: within the caller's `8 · blocks` elements.
+            *lane = f64::from(unsafe { *a.add(block * LANES + i) });
+        }
+        let y = f(P8(x));
+        for (i, &lane) in y.0.iter().enumerate() {
+            // SAFETY: as above; the whole block was read first.
+            unsafe { *out.add(block * LANES + i) = lane as f32 };
+        }
+    }
+}
+
+/// The portable f32 kernel.
+pub(crate) struct F32(pub(crate) Op);
+
+// SAFETY: plain Rust, runs on every CPU.
+unsafe impl Kernel<f32> for F32 {
+    const BLOCK: usize = LANES;
+
+    unsafe fn blocks(&self, a: *const f32, b: *const f32, out: *mut f32, blocks: usize) {
+        let n = blocks * LANES;
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            match self.0 {
+                Op::Unary(Unary::Sigmoid) => map_f32(math::sigmoid, a, out, blocks),
+                Op::Unary(Unary::SigmoidDerivative) => {
+                    map_f32(math::sigmoid_derivative, a, out, blocks)
+                }
+                Op::Unary(Unary::LogSigmoid) => map_f32(math::log_sigmoid, a, out, blocks),
+                Op::Unary(Unary::Softplus) => map_f32(math::softplus, a, out, blocks),
+                Op::Unary(Unary::Tanh) => map_f32(math::tanh, a, out, blocks),
+                Op::Unary(Unary::Relu) => scalar_map(crate::scalar::f32::relu, a, out, n),
+                Op::Unary(Unary::Logit) => scalar_map(crate::scalar::f32::logit, a, out, n),
+                Op::Backward => scalar_map2(crate::scalar::f32::sigmoid_backward, a, b, out, n),
+            }
+        }
+    }
+}
+
+/// The portable f64 kernel: the scalar functions, element by element.
+pub(crate) struct F64(pub(crate) Op);
+
+// SAFETY: plain Rust, runs on every CPU.
+unsafe impl Kernel<f64> for F64 {
+    const BLOCK: usize = LANES;
+
+    unsafe fn blocks(&self, a: *const f64, b: *const f64, out: *mut f64, blocks: usize) {
+        let n = blocks * LANES;
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            match self.0 {
+                Op::Unary(Unary::Relu) => scalar_map(crate::scalar::f64::relu, a, out, n),
+                Op::Unary(op) => scalar_map(scalar_f64(op), a, out, n),
+                Op::Backward => scalar_map2(crate::scalar::f64::sigmoid_backward, a, b, out, n),
+            }
+        }
+    }
+}

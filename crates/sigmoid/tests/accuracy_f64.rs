@@ -1,0 +1,308 @@
+//! f64 accuracy against 192-bit multiprecision arithmetic (astro-float, pure Rust).
+//!
+//! `cargo test` runs a few thousand inputs; the full run (10^7 inputs for σ,
+//! σ', softplus and log σ, 10^6 for logit, tanh and BCE) is `#[ignore]`d and run in
+//! release by `.ci/run`. `SIGMOID_F64_SAMPLES` overrides the full run's count.
+
+use astro_float::{BigFloat, Consts, RoundingMode};
+
+const PRECISION: usize = 192;
+const RM: RoundingMode = RoundingMode::ToEven;
+
+/// SplitMix64: a tiny, seedable generator, so the inputs are the same every run.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * ((self.next() >> 11) as f64 / (1u64 << 53) as f64)
+    }
+}
+
+/// Inputs for σ-like functions: every binade of the interesting range, uniform
+/// draws over the whole range, and the cut-over points of the implementation.
+fn sigmoid_inputs(count: usize, seed: u64) -> Vec<f64> {
+    let mut rng = SplitMix(seed);
+    let mut xs = vec![
+        0.0, -0.0, 1e-300, -1e-300, 5e-324, 1.0, -1.0, 36.0, 36.7, 37.0, 38.0, 40.0, -40.0,
+        40.000001, -40.000001, -708.0, -708.4, -709.0, -740.0, -744.0, -745.0, -745.1, -745.13,
+        -746.0, 745.0, 17.0, -17.0,
+    ];
+    for &edge in &[40.0, -40.0, -745.13, -708.4, 0.0, -6.93, 6.93] {
+        let mut v: f64 = edge;
+        for _ in 0..50 {
+            v = f64::from_bits(v.to_bits() + 1);
+            xs.push(v);
+        }
+    }
+    while xs.len() < count {
+        let x = match rng.next() % 4 {
+            // Random bit patterns cover every binade.
+            0 => f64::from_bits(rng.next()),
+            1 => rng.uniform(-50.0, 50.0),
+            2 => rng.uniform(-760.0, 760.0),
+            _ => rng.uniform(-1.0, 1.0) * 2f64.powi(-((rng.next() % 60) as i32)),
+        };
+        if x.is_finite() && x.abs() <= 800.0 {
+            xs.push(x);
+        }
+    }
+    xs.truncate(count.max(1));
+    xs
+}
+
+fn big(x: f64) -> BigFloat {
+    if x != 0.0 && x.abs() < f64::MIN_POSITIVE {
+        // astro-float 0.9 misreads subnormal f64s: scale into the normal range
+        // first (exactly, by a power of two) and back.
+        let scale = 2f64.powi(600);
+        BigFloat::from_f64(x * scale, PRECISION).div(
+            &BigFloat::from_f64(scale, PRECISION),
+            PRECISION,
+            RM,
+        )
+    } else {
+        BigFloat::from_f64(x, PRECISION)
+    }
+}
+
+/// An f64 approximation of a BigFloat (enough to read an error in ULPs).
+fn approx_f64(x: &BigFloat) -> f64 {
+    if x.is_zero() {
+        return 0.0;
+    }
+    let (words, _, sign, exponent, _) = x.as_raw_parts().expect("finite");
+    let top = *words.last().expect("mantissa") as f64 / 2f64.powi(64);
+    // Two steps, so that 2^exponent itself never underflows.
+    let magnitude = top * 2f64.powi(exponent / 2) * 2f64.powi(exponent - exponent / 2);
+    if sign == astro_float::Sign::Neg {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+/// The spacing of f64 just below |x| (the smaller one at a power of two, so
+/// errors are never under-reported), and the smallest subnormal at 0.
+fn ulp_below(x: f64) -> f64 {
+    let a = x.abs();
+    if a == 0.0 {
+        return f64::from_bits(1);
+    }
+    a - f64::from_bits(a.to_bits() - 1)
+}
+
+/// |ours - exact| in ULPs of the result.
+fn ulp_error(ours: f64, exact: &BigFloat) -> f64 {
+    assert!(
+        ours.is_finite(),
+        "non-finite result {ours} for exact {exact}"
+    );
+    let diff = big(ours).sub(exact, PRECISION, RM);
+    let ulp = ulp_below(approx_f64(exact));
+    approx_f64(&diff.div(&big(ulp), PRECISION, RM)).abs()
+}
+
+#[derive(Default, Clone, Copy, Debug)]
+struct Worst {
+    ulps: f64,
+    at: f64,
+}
+
+impl Worst {
+    fn update(&mut self, ulps: f64, at: f64) {
+        if ulps > self.ulps || ulps.is_nan() {
+            *self = Worst { ulps, at };
+        }
+    }
+}
+
+/// Exact σ(x), σ'(x), softplus(x), log σ(x) from one exp and one ln.
+fn exact_family(x: f64, cc: &mut Consts) -> [BigFloat; 4] {
+    let one = big(1.0);
+    let a = x.abs();
+    let e = big(-a).exp(PRECISION, RM, cc); // e^-|x|
+    let d = one.add(&e, PRECISION, RM);
+    let r = one.div(&d, PRECISION, RM); // σ(|x|)
+    let s = e.div(&d, PRECISION, RM); // σ(-|x|)
+    let (sigma, sigma_neg) = if x >= 0.0 {
+        (r.clone(), s.clone())
+    } else {
+        (s.clone(), r.clone())
+    };
+    let _ = sigma_neg;
+    let derivative = r.mul(&s, PRECISION, RM);
+    // ln(1 + e) without losing tiny e: series below 2^-60.
+    let ln1p_e = if a > 41.6 {
+        let half_e2 = e.mul(&e, PRECISION, RM).div(&big(2.0), PRECISION, RM);
+        e.sub(&half_e2, PRECISION, RM)
+    } else {
+        d.ln(PRECISION, RM, cc)
+    };
+    let softplus = big(x.max(0.0)).add(&ln1p_e, PRECISION, RM);
+    let log_sigmoid = big((-x).max(0.0)).add(&ln1p_e, PRECISION, RM).neg();
+    [sigma, derivative, softplus, log_sigmoid]
+}
+
+fn check_family(count: usize) {
+    let inputs = sigmoid_inputs(count, 0x5151_0001);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = inputs.len().div_ceil(threads);
+    let worst: Vec<[Worst; 4]> = std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut cc = Consts::new().expect("constants cache");
+                    let mut worst = [Worst::default(); 4];
+                    for &x in part {
+                        let exact = exact_family(x, &mut cc);
+                        let ours = [
+                            sigmoid::sigmoid(x),
+                            sigmoid::sigmoid_derivative(x),
+                            sigmoid::softplus(x),
+                            sigmoid::log_sigmoid(x),
+                        ];
+                        for i in 0..4 {
+                            worst[i].update(ulp_error(ours[i], &exact[i]), x);
+                        }
+                    }
+                    worst
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("worker"))
+            .collect()
+    });
+    let names = ["sigmoid", "sigmoid_derivative", "softplus", "log_sigmoid"];
+    for (i, name) in names.iter().enumerate() {
+        let mut w = Worst::default();
+        for part in &worst {
+            w.update(part[i].ulps, part[i].at);
+        }
+        println!(
+            "f64 {name:<20} max error {:.4} ULP at x = {:e} ({} inputs)",
+            w.ulps,
+            w.at,
+            inputs.len()
+        );
+        assert!(
+            w.ulps <= 1.0,
+            "f64 {name}: {:.4} ULP at x = {:e}",
+            w.ulps,
+            w.at
+        );
+    }
+}
+
+fn check_others(count: usize) {
+    let mut rng = SplitMix(0x5151_0002);
+    let mut cc = Consts::new().expect("constants cache");
+    let one = big(1.0);
+    let (mut logit_w, mut tanh_w, mut bce_w) =
+        (Worst::default(), Worst::default(), Worst::default());
+    for i in 0..count {
+        // logit on (0, 1): every binade near 0 and near 1, and the middle.
+        let p = match i % 3 {
+            0 => rng.uniform(0.0, 1.0),
+            1 => 2f64.powf(-rng.uniform(0.0, 1070.0)),
+            _ => 1.0 - 2f64.powf(-rng.uniform(1.0, 53.0)),
+        };
+        if p > 0.0 && p < 1.0 {
+            let bp = big(p);
+            let exact = bp
+                .div(&one.sub(&bp, PRECISION, RM), PRECISION, RM)
+                .ln(PRECISION, RM, &mut cc);
+            logit_w.update(ulp_error(sigmoid::logit(p), &exact), p);
+        }
+        let x = rng.uniform(-20.0, 20.0) * 2f64.powi(-((rng.next() % 30) as i32));
+        let exact = big(x).tanh(PRECISION, RM, &mut cc);
+        tanh_w.update(ulp_error(sigmoid::tanh(x), &exact), x);
+        // BCE for z of every size and y in [0, 1].
+        let z = rng.uniform(-60.0, 60.0);
+        let y = if i % 2 == 0 {
+            (rng.next() % 2) as f64
+        } else {
+            rng.uniform(0.0, 1.0)
+        };
+        let bz = big(z);
+        let e = big(-z.abs()).exp(PRECISION, RM, &mut cc);
+        let exact = big(z.max(0.0))
+            .sub(&bz.mul(&big(y), PRECISION, RM), PRECISION, RM)
+            .add(
+                &one.add(&e, PRECISION, RM).ln(PRECISION, RM, &mut cc),
+                PRECISION,
+                RM,
+            );
+        if !exact.is_zero() {
+            bce_w.update(ulp_error(sigmoid::bce_with_logits(z, y), &exact), z);
+        }
+    }
+    println!(
+        "f64 logit               max error {:.4} ULP at p = {:e} ({count} inputs)",
+        logit_w.ulps, logit_w.at
+    );
+    println!(
+        "f64 tanh                max error {:.4} ULP at x = {:e} ({count} inputs)",
+        tanh_w.ulps, tanh_w.at
+    );
+    println!(
+        "f64 bce_with_logits     max error {:.4} ULP at z = {:e} ({count} inputs)",
+        bce_w.ulps, bce_w.at
+    );
+    assert!(logit_w.ulps <= 3.0, "logit: {logit_w:?}");
+    assert!(tanh_w.ulps <= 2.0, "tanh: {tanh_w:?}");
+    assert!(bce_w.ulps <= 2.0, "bce: {bce_w:?}");
+}
+
+fn full_count() -> usize {
+    std::env::var("SIGMOID_F64_SAMPLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000)
+}
+
+#[test]
+fn reference_sanity() {
+    let mut cc = Consts::new().expect("constants cache");
+    let p = 6.055407e-317_f64;
+    let exact = big(p).ln(PRECISION, RM, &mut cc);
+    assert!(
+        (approx_f64(&exact) - p.ln()).abs() < 1e-12,
+        "{}",
+        approx_f64(&exact)
+    );
+    assert!((approx_f64(&big(p)) - p).abs() <= 1e-330);
+    assert_eq!(approx_f64(&big(-2.5)), -2.5);
+}
+
+#[test]
+fn f64_family_within_one_ulp_sampled() {
+    check_family(3_000);
+}
+
+#[test]
+fn f64_logit_tanh_bce_within_bounds_sampled() {
+    check_others(1_000);
+}
+
+#[test]
+#[ignore = "10^7 multiprecision evaluations: run in release (.ci/run)"]
+fn f64_family_within_one_ulp_full() {
+    check_family(full_count());
+}
+
+#[test]
+#[ignore = "10^6 multiprecision evaluations: run in release (.ci/run)"]
+fn f64_logit_tanh_bce_within_bounds_full() {
+    check_others(full_count() / 10);
+}
