@@ -318,7 +318,7 @@ fn explain_bad_input_is_one_line() {
         ],
         "extension",
     );
-    fails(&["explain", "cost", "--small", "0"], "--small");
+    fails(&["explain", "cost", "--small", "8"], "--small");
     fails(&["explain", "cost", "--reps", "0"], "--reps");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("file");

@@ -38,12 +38,12 @@ pub enum NnError {
         value: f64,
     },
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: String,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error (in the message, so not also reported as a source).
+        error: std::io::Error,
     },
     /// A data file (CSV) with bad content.
     #[error("{file}{}: {message}", location(.row, .line, .column))]
@@ -87,10 +87,10 @@ fn location(row: &Option<usize>, line: &Option<u64>, column: &Option<String>) ->
 }
 
 impl NnError {
-    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: &std::path::Path, error: std::io::Error) -> Self {
         NnError::Io {
             path: path.display().to_string(),
-            source,
+            error,
         }
     }
 

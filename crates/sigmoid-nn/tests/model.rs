@@ -313,3 +313,44 @@ fn save_load_round_trip_and_corruption() {
     let e = Sequential::load(&bad).unwrap_err().to_string();
     assert!(e.contains("shape") || e.contains("tensor"), "{e}");
 }
+
+#[test]
+fn load_checks_tensor_names_and_dtypes() {
+    use safetensors::{Dtype, tensor::TensorView};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.safetensors");
+    let mut model = Sequential::new(2);
+    model.add(Dense::new(1).activation(Activation::Sigmoid));
+    model.save(&path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
+    let metadata = header.metadata().clone();
+
+    let write = |tensors: Vec<(&str, Dtype, Vec<usize>, Vec<u8>)>| {
+        let views: Vec<(String, TensorView<'_>)> = tensors
+            .iter()
+            .map(|(n, d, s, b)| (n.to_string(), TensorView::new(*d, s.clone(), b).unwrap()))
+            .collect();
+        let out = safetensors::serialize(views, metadata.clone()).unwrap();
+        std::fs::write(&path, out).unwrap();
+        Sequential::load(&path).unwrap_err().to_string()
+    };
+    let e = write(vec![
+        ("layers.0.kernel", Dtype::F64, vec![2, 1], vec![0; 16]),
+        ("layers.0.bias", Dtype::F32, vec![1], vec![0; 4]),
+    ]);
+    assert!(
+        e.contains("\"layers.0.kernel\" has dtype F64, expected F32"),
+        "{e}"
+    );
+    let e = write(vec![
+        ("layers.0.weights", Dtype::F32, vec![2, 1], vec![0; 8]),
+        ("layers.0.bias", Dtype::F32, vec![1], vec![0; 4]),
+    ]);
+    assert!(e.contains("missing tensor \"layers.0.kernel\""), "{e}");
+    let e = write(vec![
+        ("layers.0.kernel", Dtype::F32, vec![1, 2], vec![0; 8]),
+        ("layers.0.bias", Dtype::F32, vec![1], vec![0; 4]),
+    ]);
+    assert!(e.contains("has shape [1, 2], expected [2, 1]"), "{e}");
+}

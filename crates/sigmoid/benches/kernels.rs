@@ -91,5 +91,39 @@ fn f64_cases(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, f32_cases, sigmoid_per_path, f64_cases);
+/// f16 and bf16 slices (widened to f32 in registers, in blocks) against the
+/// obvious loop that converts each element to f32 and back around the f32 σ.
+fn half_cases(c: &mut Criterion) {
+    use half::{bf16, f16};
+    let n = 16 * 1024;
+    let x16: Vec<f16> = inputs(n).into_iter().map(f16::from_f32).collect();
+    let xb: Vec<bf16> = inputs(n).into_iter().map(bf16::from_f32).collect();
+    let mut out16 = vec![f16::ZERO; n];
+    let mut outb = vec![bf16::ZERO; n];
+    let mut group = c.benchmark_group("half/16K");
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function("f16_sigmoid_slice", |b| {
+        b.iter(|| sigmoid::sigmoid_slice(black_box(&x16), &mut out16))
+    });
+    group.bench_function("f16_elementwise_via_f32", |b| {
+        b.iter(|| {
+            for (y, &x) in out16.iter_mut().zip(black_box(&x16)) {
+                *y = f16::from_f32(sigmoid::sigmoid(x.to_f32()));
+            }
+        })
+    });
+    group.bench_function("bf16_sigmoid_slice", |b| {
+        b.iter(|| sigmoid::sigmoid_slice(black_box(&xb), &mut outb))
+    });
+    group.bench_function("bf16_elementwise_via_f32", |b| {
+        b.iter(|| {
+            for (y, &x) in outb.iter_mut().zip(black_box(&xb)) {
+                *y = bf16::from_f32(sigmoid::sigmoid(x.to_f32()));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, f32_cases, sigmoid_per_path, f64_cases, half_cases);
 criterion_main!(benches);

@@ -22,11 +22,15 @@ use half::{bf16, f16};
 use crate::Float;
 use crate::kernels::Unary;
 
-/// Elements per block: small enough to stay in L1 with its f32 copy.
-const BLOCK: usize = 256;
+/// Elements per block: small enough to stay in L1 with its f32 copies.
+const BLOCK: usize = 1024;
 
 /// A 16-bit float type, as this module needs it.
 trait Half: Float {
+    /// Every f32 midpoint between two values of Self has these bits under
+    /// this mask (a necessary, not sufficient, condition).
+    const CANDIDATE_MASK: u32;
+    const CANDIDATE_BITS: u32;
     /// Correctly rounded from f64 (never through f32).
     fn round_from_f64(value: f64) -> Self;
     /// Whether an f32 value lies exactly halfway between two values of Self.
@@ -36,6 +40,9 @@ trait Half: Float {
 }
 
 impl Half for f16 {
+    // 11 bits in the normal range plus the halving bit; more for subnormals.
+    const CANDIDATE_MASK: u32 = 0xfff;
+    const CANDIDATE_BITS: u32 = 0;
     #[inline]
     fn round_from_f64(value: f64) -> Self {
         f16::from_f32(f64_to_f32_round_to_odd(value))
@@ -65,15 +72,82 @@ impl Half for f16 {
     }
 
     fn widen(src: &[Self], dst: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        if f16c::available() {
+            // SAFETY: the CPU has F16C and AVX (checked above).
+            unsafe { f16c::widen(src.reinterpret_cast(), dst) };
+            return;
+        }
         src.convert_to_f32_slice(dst);
     }
 
     fn narrow(src: &[f32], dst: &mut [Self]) {
+        #[cfg(target_arch = "x86_64")]
+        if f16c::available() {
+            // SAFETY: the CPU has F16C and AVX (checked above).
+            unsafe { f16c::narrow(src, dst.reinterpret_cast_mut()) };
+            return;
+        }
         dst.convert_from_f32_slice(src);
     }
 }
 
+/// f16 ⇄ f32 eight lanes at a time with the F16C instructions (IEEE
+/// round-to-nearest-even when narrowing, as `half` does).
+#[cfg(target_arch = "x86_64")]
+mod f16c {
+    use core::arch::x86_64::*;
+    use std::sync::OnceLock;
+
+    pub(super) fn available() -> bool {
+        static AVAILABLE: OnceLock<bool> = OnceLock::new();
+        *AVAILABLE
+            .get_or_init(|| is_x86_feature_detected!("f16c") && is_x86_feature_detected!("avx"))
+    }
+
+    /// # Safety
+    /// The CPU must have F16C and AVX; `dst` at least as long as `src`.
+    #[target_feature(enable = "avx,f16c")]
+    pub(super) unsafe fn widen(src: &[u16], dst: &mut [f32]) {
+        let n = src.len().min(dst.len());
+        let mut i = 0;
+        while i + 8 <= n {
+            // SAFETY: i + 8 <= n for both slices; unaligned loads and stores.
+            unsafe {
+                let h = _mm_loadu_si128(src.as_ptr().add(i).cast());
+                _mm256_storeu_ps(dst.as_mut_ptr().add(i), _mm256_cvtph_ps(h));
+            }
+            i += 8;
+        }
+        for j in i..n {
+            dst[j] = half::f16::from_bits(src[j]).to_f32();
+        }
+    }
+
+    /// # Safety
+    /// The CPU must have F16C and AVX; `dst` at least as long as `src`.
+    #[target_feature(enable = "avx,f16c")]
+    pub(super) unsafe fn narrow(src: &[f32], dst: &mut [u16]) {
+        let n = src.len().min(dst.len());
+        let mut i = 0;
+        while i + 8 <= n {
+            // SAFETY: i + 8 <= n for both slices; unaligned loads and stores.
+            unsafe {
+                let v = _mm256_loadu_ps(src.as_ptr().add(i));
+                let h = _mm256_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(v);
+                _mm_storeu_si128(dst.as_mut_ptr().add(i).cast(), h);
+            }
+            i += 8;
+        }
+        for j in i..n {
+            dst[j] = half::f16::from_f32(src[j]).to_bits();
+        }
+    }
+}
+
 impl Half for bf16 {
+    const CANDIDATE_MASK: u32 = 0xffff;
+    const CANDIDATE_BITS: u32 = 0x8000;
     #[inline]
     fn round_from_f64(value: f64) -> Self {
         bf16::from_f32(f64_to_f32_round_to_odd(value))
@@ -125,20 +199,33 @@ fn scalar_f64(op: Unary) -> fn(f64) -> f64 {
     }
 }
 
+/// An f32 block aligned like the SIMD kernels' vectors, so the kernel
+/// wrapper never needs its (slower) unaligned-head path.
+#[repr(C, align(64))]
+struct AlignedBlock([f32; BLOCK]);
+
 /// `output[i] = op(input[i])` in blocks through the f32 kernel, fixing up midpoints.
 fn unary_blocks<T: Half>(op: Unary, input: &[T], output: &mut [T]) {
     debug_assert_eq!(input.len(), output.len());
     let exact = scalar_f64(op);
-    let mut wide_in = [0.0_f32; BLOCK];
-    let mut wide_out = [0.0_f32; BLOCK];
+    let mut wide_in = AlignedBlock([0.0; BLOCK]);
+    let mut wide_out = AlignedBlock([0.0; BLOCK]);
+    let (wide_in, wide_out) = (&mut wide_in.0, &mut wide_out.0);
     for (src, dst) in input.chunks(BLOCK).zip(output.chunks_mut(BLOCK)) {
         let n = src.len();
         T::widen(src, &mut wide_in[..n]);
         <f32 as Float>::unary_slice(op, &wide_in[..n], &mut wide_out[..n]);
         T::narrow(&wide_out[..n], dst);
-        for i in 0..n {
-            if T::is_midpoint(wide_out[i]) {
-                dst[i] = T::round_from_f64(exact(f64::from(wide_in[i])));
+        // A branch-free pass (it vectorises) finds the rare blocks that may
+        // hold a midpoint; only those are examined element by element.
+        let candidates = wide_out[..n].iter().fold(false, |any, v| {
+            any | (v.to_bits() & T::CANDIDATE_MASK == T::CANDIDATE_BITS)
+        });
+        if candidates {
+            for i in 0..n {
+                if T::is_midpoint(wide_out[i]) {
+                    dst[i] = T::round_from_f64(exact(f64::from(wide_in[i])));
+                }
             }
         }
     }

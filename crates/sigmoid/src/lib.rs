@@ -44,28 +44,25 @@ mod functions;
 mod half_types;
 #[doc(hidden)]
 pub mod kernels;
+#[cfg(feature = "ndarray")]
+mod ndarray_ext;
 #[cfg(feature = "rayon")]
 mod parallel;
 mod scalar;
-#[cfg(feature = "ndarray")]
-mod ndarray_ext;
 mod slices;
 
 pub use activation::Activation;
 pub use error::Error;
 pub use float::Float;
-#[cfg(feature = "ndarray")]
-pub use ndarray_ext::{SigmoidArray, SigmoidArrayMut};
 pub use functions::{
     bce_with_logits, log_sigmoid, logit, relu, sigmoid, sigmoid_backward, sigmoid_derivative,
     softplus, tanh, try_logit,
 };
-pub use slices::{
-    bce_with_logits_mean, bce_with_logits_slice, log_sigmoid_inplace, log_sigmoid_slice,
-    logit_inplace, logit_slice, relu_inplace, relu_slice, sigmoid_backward_inplace,
-    sigmoid_backward_slice, sigmoid_derivative_inplace, sigmoid_derivative_slice, sigmoid_inplace,
-    sigmoid_slice, softplus_inplace, softplus_slice, tanh_inplace, tanh_slice, try_logit_slice,
-};
+#[cfg(feature = "ndarray")]
+pub use ndarray_ext::{SigmoidArray, SigmoidArrayMut};
+#[cfg(feature = "rayon")]
+#[doc(hidden)]
+pub use parallel::{CHUNK_BYTES, PAR_THRESHOLD_BYTES, par_map_chunks, with_threads};
 #[cfg(feature = "rayon")]
 pub use parallel::{
     par_log_sigmoid_inplace, par_log_sigmoid_slice, par_logit_inplace, par_logit_slice,
@@ -73,9 +70,12 @@ pub use parallel::{
     par_sigmoid_derivative_inplace, par_sigmoid_derivative_slice, par_sigmoid_inplace,
     par_sigmoid_slice, par_softplus_inplace, par_softplus_slice, par_tanh_inplace, par_tanh_slice,
 };
-#[cfg(feature = "rayon")]
-#[doc(hidden)]
-pub use parallel::{CHUNK_BYTES, PAR_THRESHOLD_BYTES, par_map_chunks, with_threads};
+pub use slices::{
+    bce_with_logits_mean, bce_with_logits_slice, log_sigmoid_inplace, log_sigmoid_slice,
+    logit_inplace, logit_slice, relu_inplace, relu_slice, sigmoid_backward_inplace,
+    sigmoid_backward_slice, sigmoid_derivative_inplace, sigmoid_derivative_slice, sigmoid_inplace,
+    sigmoid_slice, softplus_inplace, softplus_slice, tanh_inplace, tanh_slice, try_logit_slice,
+};
 
 /// The instruction-set path the slice functions use: `"avx512"`, `"avx2"` or
 /// `"portable"`, chosen once at first use from the CPU's features, or forced

@@ -1,9 +1,12 @@
 //! Slice forms of every elementwise function.
 //!
 //! `name_slice(&input, &mut output)` writes `output[i] = name(input[i])`;
-//! `name_inplace(&mut data)` overwrites each element. Both give bit-identical
-//! results to the scalar function, whatever the slice's length, alignment or
-//! the element's position in it.
+//! `name_inplace(&mut data)` overwrites each element. An element's result
+//! never depends on the slice's length, alignment or the element's position.
+//! The SIMD paths meet the scalar function's error bound; they return the
+//! same bits as the scalar function except for a handful of near-ties (at
+//! most 20 of the 2^32 f32 inputs per function, 330 for tanh), where the two
+//! differ by one ULP, both within 0.5001 ULP of the exact value.
 
 use crate::kernels::Unary;
 use crate::{Error, Float};

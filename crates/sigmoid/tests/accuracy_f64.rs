@@ -89,25 +89,39 @@ fn approx_f64(x: &BigFloat) -> f64 {
     }
 }
 
-/// The spacing of f64 just below |x| (the smaller one at a power of two, so
-/// errors are never under-reported), and the smallest subnormal at 0.
-fn ulp_below(x: f64) -> f64 {
-    let a = x.abs();
-    if a == 0.0 {
-        return f64::from_bits(1);
-    }
-    a - f64::from_bits(a.to_bits() - 1)
+/// One ULP of f64 at the exact value: 2^(⌊log2 |exact|⌋ − 52), or the
+/// smallest subnormal below the normal range.
+fn ulp_at(exact: &BigFloat) -> BigFloat {
+    let exponent = if exact.is_zero() {
+        -1074
+    } else {
+        // astro-float's exponent e means |exact| lies in [2^(e-1), 2^e).
+        let (_, _, _, e, _) = exact.as_raw_parts().expect("finite");
+        (e - 1 - 52).max(-1074)
+    };
+    pow2_big(exponent)
 }
 
-/// |ours - exact| in ULPs of the result.
+fn pow2_big(k: i32) -> BigFloat {
+    // Exact powers of two, built in steps that stay in f64's normal range.
+    let mut value = big(1.0);
+    let mut rest = k;
+    while rest != 0 {
+        let step = rest.clamp(-1000, 1000);
+        value = value.mul(&big(2f64.powi(step)), PRECISION, RM);
+        rest -= step;
+    }
+    value
+}
+
+/// |ours - exact| in ULPs of the exact result.
 fn ulp_error(ours: f64, exact: &BigFloat) -> f64 {
     assert!(
         ours.is_finite(),
         "non-finite result {ours} for exact {exact}"
     );
     let diff = big(ours).sub(exact, PRECISION, RM);
-    let ulp = ulp_below(approx_f64(exact));
-    approx_f64(&diff.div(&big(ulp), PRECISION, RM)).abs()
+    approx_f64(&diff.div(&ulp_at(exact), PRECISION, RM)).abs()
 }
 
 #[derive(Default, Clone, Copy, Debug)]

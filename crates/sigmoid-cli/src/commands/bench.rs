@@ -339,9 +339,9 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
 
 /// A size as the table prints it: 16K, 64M, 1000.
 fn size_label(n: usize) -> String {
-    if n % (1 << 20) == 0 {
+    if n & ((1 << 20) - 1) == 0 {
         format!("{}M", n >> 20)
-    } else if n % (1 << 10) == 0 {
+    } else if n & ((1 << 10) - 1) == 0 {
         format!("{}K", n >> 10)
     } else {
         n.to_string()

@@ -169,7 +169,9 @@ fn load(args: &Args) -> Result<(Dataset, Dataset, String, String)> {
         return Ok((all, test, source, split));
     }
     if let Some(fraction) = args.test_fraction {
-        let (train, test) = all.train_test_split(fraction, args.seed)?;
+        let (train, test) = all
+            .train_test_split(fraction, args.seed)
+            .context("--test-fraction")?;
         return Ok((
             train,
             test,
@@ -438,8 +440,8 @@ pub fn run(args: &Args) -> Result<()> {
     };
     let mut out = io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        writeln!(out)?;
+        // Written as text so that a closed pipe is an io::Error (not an error).
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
         return Ok(());
     }
     if let Some(stopped) = report.history.stopped_epoch {

@@ -1,14 +1,15 @@
-//! The AVX2+FMA path: 8 f32 lanes per block, each half widened to 4 f64
-//! lanes in one ymm register.
+//! The AVX2+FMA path: 16 f32 lanes per block, widened to f64 in four ymm
+//! registers of 4 lanes.
 //!
-//! It performs exactly the operations of the AVX-512 path (the 2^(j/8) table
-//! lookup is two in-register permutes and a blend instead of one VPERMPD), so
-//! the two paths give bit-identical results.
+//! It computes exactly what the AVX-512 path computes: the same IEEE
+//! operations on the same constants in the same order (only the exact table
+//! lookup differs: a gather here, VPERMT2PD there), so the two paths give
+//! bit-identical results.
 
 use core::arch::x86_64::*;
 
-use super::math::{self, EXPONENT_MASK, F64s, TWO_POW_J_OVER_8};
-use super::{Kernel, Op, Unary, scalar_f32, scalar_f64, scalar_map};
+use super::math::{self, EXPONENT_MASK, EXPONENT_SHIFT, F64s, Many, TWO_POW_J_OVER_16};
+use super::{Kernel, Op, Unary, scalar_f32, scalar_map};
 
 /// Four f64 lanes in a ymm register.
 #[derive(Clone, Copy)]
@@ -19,13 +20,6 @@ const SIGN: i64 = i64::MIN;
 #[inline(always)]
 fn sign_mask() -> __m256d {
     unsafe { _mm256_castsi256_pd(_mm256_set1_epi64x(SIGN)) }
-}
-
-/// The table entries `4·half .. 4·half + 4` as eight 32-bit lanes.
-#[inline(always)]
-fn table_half(half: usize) -> __m256i {
-    let t = &TWO_POW_J_OVER_8[4 * half..4 * half + 4];
-    unsafe { _mm256_setr_epi64x(t[0] as i64, t[1] as i64, t[2] as i64, t[3] as i64) }
 }
 
 // SAFETY (every `unsafe` block below): the intrinsics need AVX2 and FMA,
@@ -56,8 +50,24 @@ impl F64s for Y {
         Y(unsafe { _mm256_fmadd_pd(self.0, b.0, c.0) })
     }
     #[inline(always)]
+    fn neg_mul_sub(self, b: Self, c: Self) -> Self {
+        Y(unsafe { _mm256_fnmsub_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
     fn neg_abs(self) -> Self {
         Y(unsafe { _mm256_or_pd(self.0, sign_mask()) })
+    }
+    #[inline(always)]
+    fn abs_min(self, cap: Self) -> Self {
+        // MINPD returns its second operand when either is NaN.
+        Y(unsafe { _mm256_min_pd(cap.0, _mm256_andnot_pd(sign_mask(), self.0)) })
+    }
+    #[inline(always)]
+    fn complement_unless_negative(self, x: Self) -> Self {
+        unsafe {
+            let complement = _mm256_sub_pd(_mm256_set1_pd(1.0), self.0);
+            Y(_mm256_blendv_pd(complement, self.0, x.0))
+        }
     }
     #[inline(always)]
     fn max_or_nan(self, floor: Self) -> Self {
@@ -90,46 +100,44 @@ impl F64s for Y {
     fn exp2_scale(self) -> Self {
         unsafe {
             let bits = _mm256_castpd_si256(self.0);
-            // 32-bit lane indices 2i, 2i+1 of entry i = j & 3 in each half-table.
-            let i2 = _mm256_slli_epi64::<1>(_mm256_and_si256(bits, _mm256_set1_epi64x(3)));
-            let idx = _mm256_or_si256(
-                i2,
-                _mm256_slli_epi64::<32>(_mm256_add_epi64(i2, _mm256_set1_epi64x(1))),
-            );
-            let low = _mm256_permutevar8x32_epi32(table_half(0), idx);
-            let high = _mm256_permutevar8x32_epi32(table_half(1), idx);
-            // Bit 2 of j moved to the sign bit picks the half.
-            let upper = _mm256_castsi256_pd(_mm256_slli_epi64::<61>(bits));
-            let t = _mm256_castpd_si256(_mm256_blendv_pd(
-                _mm256_castsi256_pd(low),
-                _mm256_castsi256_pd(high),
-                upper,
-            ));
+            let j = _mm256_and_si256(bits, _mm256_set1_epi64x(15));
+            let t = _mm256_i64gather_pd::<8>(TWO_POW_J_OVER_16.as_ptr().cast(), j);
             let k = _mm256_and_si256(
-                _mm256_slli_epi64::<49>(bits),
+                _mm256_slli_epi64::<{ EXPONENT_SHIFT as i32 }>(bits),
                 _mm256_set1_epi64x(EXPONENT_MASK as i64),
             );
-            Y(_mm256_castsi256_pd(_mm256_add_epi64(t, k)))
+            Y(_mm256_castsi256_pd(_mm256_add_epi64(
+                _mm256_castpd_si256(t),
+                k,
+            )))
         }
     }
 }
 
-/// Defines a `#[target_feature]` loop mapping blocks of 8 f32 through an
-/// f64 function of `Y` (two halves per block).
+/// f32 lanes per block: four ymm registers of f64 (see `math::Many`).
+const F32_BLOCK: usize = 16;
+
+/// Defines a `#[target_feature]` loop mapping blocks of 16 f32 through an
+/// f64 function, on four interleaved vectors of 4 lanes.
 macro_rules! f32_blocks {
     ($name:ident, $f:path) => {
         #[target_feature(enable = "avx2,fma")]
         unsafe fn $name(a: *const f32, out: *mut f32, blocks: usize) {
             for block in 0..blocks {
-                // SAFETY: within the caller's `8 · blocks` elements.
+                // SAFETY: within the caller's `16 · blocks` elements.
                 unsafe {
-                    let x = _mm256_loadu_ps(a.add(block * 8));
-                    let lo = _mm256_cvtps_pd(_mm256_castps256_ps128(x));
-                    let hi = _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(x));
-                    let lo = _mm256_cvtpd_ps($f(Y(lo)).0);
-                    let hi = _mm256_cvtpd_ps($f(Y(hi)).0);
-                    let y = _mm256_insertf128_ps::<1>(_mm256_castps128_ps256(lo), hi);
-                    _mm256_storeu_ps(out.add(block * 8), y);
+                    let p = a.add(block * F32_BLOCK);
+                    let x = Many([
+                        Y(_mm256_cvtps_pd(_mm_loadu_ps(p))),
+                        Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(4)))),
+                        Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(8)))),
+                        Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(12)))),
+                    ]);
+                    let y = $f(x).0;
+                    let q = out.add(block * F32_BLOCK);
+                    for (i, v) in y.iter().enumerate() {
+                        _mm_storeu_ps(q.add(4 * i), _mm256_cvtpd_ps(v.0));
+                    }
                 }
             }
         }
@@ -214,9 +222,11 @@ pub(crate) struct F32(pub(crate) Op);
 
 // SAFETY: only driven when `Isa::Avx2` is available.
 unsafe impl Kernel<f32> for F32 {
-    const BLOCK: usize = 8;
+    const BLOCK: usize = F32_BLOCK;
 
     unsafe fn blocks(&self, a: *const f32, b: *const f32, out: *mut f32, blocks: usize) {
+        // ReLU and the backward pass go 8 lanes at a time.
+        let halves = blocks * 2;
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
             match self.0 {
@@ -225,9 +235,11 @@ unsafe impl Kernel<f32> for F32 {
                 Op::Unary(Unary::LogSigmoid) => log_sigmoid_f32(a, out, blocks),
                 Op::Unary(Unary::Softplus) => softplus_f32(a, out, blocks),
                 Op::Unary(Unary::Tanh) => tanh_f32(a, out, blocks),
-                Op::Unary(Unary::Relu) => relu_f32(a, out, blocks),
-                Op::Unary(op @ Unary::Logit) => scalar_map(scalar_f32(op), a, out, blocks * 8),
-                Op::Backward => backward_f32(a, b, out, blocks),
+                Op::Unary(Unary::Relu) => relu_f32(a, out, halves),
+                Op::Unary(op @ Unary::Logit) => {
+                    scalar_map(scalar_f32(op), a, out, blocks * F32_BLOCK)
+                }
+                Op::Backward => backward_f32(a, b, out, halves),
             }
         }
     }
@@ -245,7 +257,7 @@ unsafe impl Kernel<f64> for F64 {
         unsafe {
             match self.0 {
                 Op::Unary(Unary::Relu) => relu_f64(a, out, blocks),
-                Op::Unary(op) => scalar_map(scalar_f64(op), a, out, blocks * 4),
+                Op::Unary(op) => super::scalar_f64_fma(op, a, out, blocks * 4),
                 Op::Backward => backward_f64(a, b, out, blocks),
             }
         }

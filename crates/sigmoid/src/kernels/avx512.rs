@@ -1,5 +1,5 @@
-//! The AVX-512 path: 16 f32 lanes per block, each half widened to 8 f64
-//! lanes in one zmm register.
+//! The AVX-512 path: 32 f32 lanes per block, widened to f64 in four zmm
+//! registers of 8 lanes.
 //!
 //! The `F64s` methods are `#[inline(always)]` wrappers around the intrinsics;
 //! they are only ever inlined into the `#[target_feature]` block functions
@@ -7,8 +7,8 @@
 
 use core::arch::x86_64::*;
 
-use super::math::{self, EXPONENT_MASK, F64s, TWO_POW_J_OVER_8};
-use super::{Kernel, Op, Unary, scalar_f32, scalar_f64, scalar_map};
+use super::math::{self, EXPONENT_MASK, EXPONENT_SHIFT, F64s, Many, TWO_POW_J_OVER_16};
+use super::{Kernel, Op, Unary, scalar_f32, scalar_map};
 
 /// Eight f64 lanes in a zmm register.
 #[derive(Clone, Copy)]
@@ -42,6 +42,32 @@ impl F64s for Z {
     #[inline(always)]
     fn mul_add(self, b: Self, c: Self) -> Self {
         Z(unsafe { _mm512_fmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn neg_mul_sub(self, b: Self, c: Self) -> Self {
+        Z(unsafe { _mm512_fnmsub_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn abs_min(self, cap: Self) -> Self {
+        // MINPD returns its second operand when either is NaN. (VRANGEPD
+        // would save an instruction but returns the non-NaN operand.)
+        unsafe {
+            let sign = _mm512_castsi512_pd(_mm512_set1_epi64(SIGN));
+            Z(_mm512_min_pd(cap.0, _mm512_andnot_pd(sign, self.0)))
+        }
+    }
+    #[inline(always)]
+    fn complement_unless_negative(self, x: Self) -> Self {
+        unsafe {
+            // Not less than 0, or unordered: x ≥ 0, −0 or NaN (1 − NaN is NaN).
+            let not_negative = _mm512_cmp_pd_mask::<_CMP_NLT_UQ>(x.0, _mm512_setzero_pd());
+            Z(_mm512_mask_sub_pd(
+                self.0,
+                not_negative,
+                _mm512_set1_pd(1.0),
+                self.0,
+            ))
+        }
     }
     #[inline(always)]
     fn neg_abs(self) -> Self {
@@ -81,35 +107,52 @@ impl F64s for Z {
     #[inline(always)]
     fn exp2_scale(self) -> Self {
         unsafe {
-            let table = _mm512_loadu_pd(TWO_POW_J_OVER_8.as_ptr().cast());
-            let bits = _mm512_castpd_si512(self.0);
-            // VPERMPD reads the low 3 bits of each index: j = n & 7.
-            let t = _mm512_castpd_si512(_mm512_permutexvar_pd(bits, table));
             let k = _mm512_and_si512(
-                _mm512_slli_epi64::<49>(bits),
+                _mm512_slli_epi64::<{ EXPONENT_SHIFT }>(_mm512_castpd_si512(self.0)),
                 _mm512_set1_epi64(EXPONENT_MASK as i64),
             );
+            let t = _mm512_castpd_si512(table_lookup(self));
             Z(_mm512_castsi512_pd(_mm512_add_epi64(t, k)))
         }
     }
 }
 
-/// Defines a `#[target_feature]` loop mapping blocks of 16 f32 through an
-/// f64 function of `Z` (two halves per block, for instruction-level parallelism).
+/// `2^(j/16)` for `j = n & 15` from `z = SHIFTER + n`: VPERMT2PD picks from
+/// the 16 entries held in two registers by the low 4 bits of each index.
+#[inline(always)]
+fn table_lookup(z: Z) -> __m512d {
+    unsafe {
+        let table = TWO_POW_J_OVER_16.as_ptr().cast::<f64>();
+        let low = _mm512_loadu_pd(table);
+        let high = _mm512_loadu_pd(table.add(8));
+        _mm512_permutex2var_pd(low, _mm512_castpd_si512(z.0), high)
+    }
+}
+
+/// f32 lanes per block: four zmm registers of f64 (see `math::Many`).
+const F32_BLOCK: usize = 32;
+
+/// Defines a `#[target_feature]` loop mapping blocks of 32 f32 through an
+/// f64 function, on four interleaved vectors of 8 lanes.
 macro_rules! f32_blocks {
     ($name:ident, $f:path) => {
         #[target_feature(enable = "avx512f,avx512dq")]
         unsafe fn $name(a: *const f32, out: *mut f32, blocks: usize) {
             for block in 0..blocks {
-                // SAFETY: within the caller's `16 · blocks` elements.
+                // SAFETY: within the caller's `32 · blocks` elements.
                 unsafe {
-                    let x = _mm512_loadu_ps(a.add(block * 16));
-                    let lo = _mm512_cvtps_pd(_mm512_castps512_ps256(x));
-                    let hi = _mm512_cvtps_pd(_mm512_extractf32x8_ps::<1>(x));
-                    let lo = _mm512_cvtpd_ps($f(Z(lo)).0);
-                    let hi = _mm512_cvtpd_ps($f(Z(hi)).0);
-                    let y = _mm512_insertf32x8::<1>(_mm512_castps256_ps512(lo), hi);
-                    _mm512_storeu_ps(out.add(block * 16), y);
+                    let p = a.add(block * F32_BLOCK);
+                    let x = Many([
+                        Z(_mm512_cvtps_pd(_mm256_loadu_ps(p))),
+                        Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(8)))),
+                        Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(16)))),
+                        Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(24)))),
+                    ]);
+                    let y = $f(x).0;
+                    let q = out.add(block * F32_BLOCK);
+                    for (i, v) in y.iter().enumerate() {
+                        _mm256_storeu_ps(q.add(8 * i), _mm512_cvtpd_ps(v.0));
+                    }
                 }
             }
         }
@@ -194,9 +237,11 @@ pub(crate) struct F32(pub(crate) Op);
 
 // SAFETY: only driven when `Isa::Avx512` is available.
 unsafe impl Kernel<f32> for F32 {
-    const BLOCK: usize = 16;
+    const BLOCK: usize = F32_BLOCK;
 
     unsafe fn blocks(&self, a: *const f32, b: *const f32, out: *mut f32, blocks: usize) {
+        // ReLU and the backward pass go 16 lanes at a time.
+        let halves = blocks * 2;
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
             match self.0 {
@@ -205,9 +250,11 @@ unsafe impl Kernel<f32> for F32 {
                 Op::Unary(Unary::LogSigmoid) => log_sigmoid_f32(a, out, blocks),
                 Op::Unary(Unary::Softplus) => softplus_f32(a, out, blocks),
                 Op::Unary(Unary::Tanh) => tanh_f32(a, out, blocks),
-                Op::Unary(Unary::Relu) => relu_f32(a, out, blocks),
-                Op::Unary(op @ Unary::Logit) => scalar_map(scalar_f32(op), a, out, blocks * 16),
-                Op::Backward => backward_f32(a, b, out, blocks),
+                Op::Unary(Unary::Relu) => relu_f32(a, out, halves),
+                Op::Unary(op @ Unary::Logit) => {
+                    scalar_map(scalar_f32(op), a, out, blocks * F32_BLOCK)
+                }
+                Op::Backward => backward_f32(a, b, out, halves),
             }
         }
     }
@@ -225,7 +272,7 @@ unsafe impl Kernel<f64> for F64 {
         unsafe {
             match self.0 {
                 Op::Unary(Unary::Relu) => relu_f64(a, out, blocks),
-                Op::Unary(op) => scalar_map(scalar_f64(op), a, out, blocks * 8),
+                Op::Unary(op) => super::scalar_f64_fma(op, a, out, blocks * 8),
                 Op::Backward => backward_f64(a, b, out, blocks),
             }
         }

@@ -3,7 +3,12 @@
 //! NEON on aarch64). `mul_add` is unfused here: without the `fma` target
 //! feature `f64::mul_add` is a libm call, far slower than a multiply and an add.
 
-use super::math::{self, EXPONENT_MASK, F64s, TWO_POW_J_OVER_8};
+#![allow(
+    clippy::needless_range_loop,
+    reason = "lane-wise over several arrays at once"
+)]
+
+use super::math::{self, EXPONENT_MASK, EXPONENT_SHIFT, F64s, TWO_POW_J_OVER_16};
 use super::{Kernel, Op, Unary, scalar_f64, scalar_map, scalar_map2};
 
 const LANES: usize = 8;
@@ -58,8 +63,27 @@ impl F64s for P8 {
         P8(out)
     }
     #[inline(always)]
+    fn neg_mul_sub(self, b: Self, c: Self) -> Self {
+        let mut out = [0.0; LANES];
+        for i in 0..LANES {
+            out[i] = -(self.0[i] * b.0[i]) - c.0[i];
+        }
+        P8(out)
+    }
+    #[inline(always)]
     fn neg_abs(self) -> Self {
         self.map(|x| f64::from_bits(x.to_bits() | SIGN))
+    }
+    #[inline(always)]
+    fn abs_min(self, cap: Self) -> Self {
+        self.zip(cap, |x, cap| {
+            let a = f64::from_bits(x.to_bits() & !SIGN);
+            if a > cap { cap } else { a }
+        })
+    }
+    #[inline(always)]
+    fn complement_unless_negative(self, x: Self) -> Self {
+        self.zip(x, |q, x| if x.to_bits() & SIGN != 0 { q } else { 1.0 - q })
     }
     #[inline(always)]
     fn max_or_nan(self, floor: Self) -> Self {
@@ -99,8 +123,8 @@ impl F64s for P8 {
     fn exp2_scale(self) -> Self {
         self.map(|z| {
             let bits = z.to_bits();
-            let k = (bits << 49) & EXPONENT_MASK;
-            f64::from_bits(TWO_POW_J_OVER_8[(bits & 7) as usize].wrapping_add(k))
+            let k = (bits << EXPONENT_SHIFT) & EXPONENT_MASK;
+            f64::from_bits(TWO_POW_J_OVER_16[(bits & 15) as usize].wrapping_add(k))
         })
     }
 }

@@ -11,6 +11,7 @@ use super::softplus::softplus_f64;
 /// error ≤ 2 ULP for y in [0, 1]. At z = ±∞ the limit is returned with
 /// `0·∞ = 0`: bce(+∞, y) = +∞·(1-y), bce(-∞, y) = +∞·y, so a confident and
 /// correct prediction costs 0 and a confident wrong one costs +∞.
+#[inline]
 pub(crate) fn bce_with_logits_f64(z: f64, y: f64) -> f64 {
     if z.is_nan() || y.is_nan() {
         return f64::NAN;

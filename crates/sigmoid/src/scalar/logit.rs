@@ -11,6 +11,7 @@ pub(crate) fn logit_f32(p: f32) -> f32 {
 }
 
 /// f64 logit; error ≤ 3 ULP (measured maximum in the accuracy tests).
+#[inline]
 pub(crate) fn logit_f64(p: f64) -> f64 {
     if p.is_nan() || !(0.0..=1.0).contains(&p) {
         return f64::NAN;

@@ -20,6 +20,7 @@ pub(crate) fn sigmoid_f32(x: f32) -> f32 {
 
 /// f64 σ with error ≤ 0.5 + 2^-10 ULP (double-double evaluation, one final
 /// rounding; subnormal results may round twice, still within 1 ULP).
+#[inline]
 pub(crate) fn sigmoid_f64(x: f64) -> f64 {
     if x.is_nan() {
         return x;

@@ -23,7 +23,8 @@ pub(crate) fn log_sigmoid_f32(x: f32) -> f32 {
     -softplus_f32(-x)
 }
 
-/// f64 softplus with error ≤ 0.5 + 2^-5 ULP.
+/// f64 softplus: error ≤ 0.51 ULP for normal results; subnormal results round twice (≤ 1 ULP).
+#[inline]
 pub(crate) fn softplus_f64(x: f64) -> f64 {
     if x.is_nan() {
         return x;
@@ -51,13 +52,14 @@ pub(crate) fn softplus_f64(x: f64) -> f64 {
     }
 }
 
-/// f64 log σ(x) = -softplus(-x); error ≤ 0.5 + 2^-5 ULP.
+/// f64 log σ(x) = -softplus(-x); error ≤ 0.51 ULP.
 #[inline]
 pub(crate) fn log_sigmoid_f64(x: f64) -> f64 {
     -softplus_f64(-x)
 }
 
 /// `ln(1 + e^u)` for `u` in `[-40, 0]` as a double-double, relative error < 2^-57.
+#[inline]
 fn ln_1p_exp(u: f64) -> (f64, f64) {
     let e = exp_parts(u);
     // k >= -58: exact scalings.

@@ -207,11 +207,16 @@ pub fn median(mut values: Vec<f64>) -> f64 {
 pub fn chart(result: &Saturation) -> LineChart {
     let mut chart = LineChart::new(
         format!(
-            "‖dLoss/dKernel‖ per layer at initialisation ({} hidden layers × {}, median of {} seeds)",
-            result.hidden_layers, result.width, result.seeds
+            "Gradient norm per layer at initialisation (median and range of {} seeds)",
+            result.seeds
         ),
-        "layer (11 = sigmoid output layer)",
-        "L2 norm of the kernel gradient",
+        format!(
+            "layer ({} hidden layers × {} units; {} = sigmoid output layer)",
+            result.hidden_layers,
+            result.width,
+            result.hidden_layers + 1
+        ),
+        "L2 norm of dLoss/dKernel",
     );
     for (row, color) in result.activations.iter().zip(COLORS) {
         let points = (1..)
