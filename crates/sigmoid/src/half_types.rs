@@ -187,18 +187,6 @@ fn f64_to_f32_round_to_odd(value: f64) -> f32 {
     f32::from_bits(toward_zero.to_bits() | 1)
 }
 
-fn scalar_f64(op: Unary) -> fn(f64) -> f64 {
-    match op {
-        Unary::Sigmoid => crate::scalar::f64::sigmoid,
-        Unary::SigmoidDerivative => crate::scalar::f64::sigmoid_derivative,
-        Unary::LogSigmoid => crate::scalar::f64::log_sigmoid,
-        Unary::Softplus => crate::scalar::f64::softplus,
-        Unary::Logit => crate::scalar::f64::logit,
-        Unary::Relu => crate::scalar::f64::relu,
-        Unary::Tanh => crate::scalar::f64::tanh,
-    }
-}
-
 /// An f32 block aligned like the SIMD kernels' vectors, so the kernel
 /// wrapper never needs its (slower) unaligned-head path.
 #[repr(C, align(64))]
@@ -207,7 +195,7 @@ struct AlignedBlock([f32; BLOCK]);
 /// `output[i] = op(input[i])` in blocks through the f32 kernel, fixing up midpoints.
 fn unary_blocks<T: Half>(op: Unary, input: &[T], output: &mut [T]) {
     debug_assert_eq!(input.len(), output.len());
-    let exact = scalar_f64(op);
+    let exact = crate::kernels::scalar_f64(op);
     let mut wide_in = AlignedBlock([0.0; BLOCK]);
     let mut wide_out = AlignedBlock([0.0; BLOCK]);
     let (wide_in, wide_out) = (&mut wide_in.0, &mut wide_out.0);

@@ -393,7 +393,7 @@ unsafe fn scalar_f64_fma(op: Unary, a: *const f64, out: *mut f64, n: usize) {
 }
 
 /// The scalar function for `op` (the reference and the fallback).
-fn scalar_f64(op: Unary) -> fn(f64) -> f64 {
+pub(crate) fn scalar_f64(op: Unary) -> fn(f64) -> f64 {
     use crate::scalar::f64 as s;
     match op {
         Unary::Sigmoid => s::sigmoid,

@@ -123,21 +123,7 @@ pub fn run(args: &Args) -> Result<()> {
     args.sizes.check()?;
     super::check_out(args.out.as_deref())?;
     let result = measure(&args.sizes)?;
-    if let Some(path) = &args.out {
-        charts::save(path, &chart(&result))?;
-    }
-    let mut out = io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &result)?;
-        writeln!(out)?;
-    } else {
-        write_table(&mut out, &result)?;
-        if let Some(path) = &args.out {
-            writeln!(out, "wrote {}", path.display())?;
-        }
-    }
-    out.flush()?;
-    Ok(())
+    super::emit(&result, args.json, args.out.as_deref(), chart, write_table)
 }
 
 /// The functions compared, by their names in the table.

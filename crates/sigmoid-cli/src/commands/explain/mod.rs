@@ -12,6 +12,7 @@
 //! The networks come from `sigmoid-nn` (layers, initialisation, gradients);
 //! this module only measures and reports.
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -97,6 +98,36 @@ pub(crate) fn check_out(path: Option<&Path>) -> Result<()> {
     if let Some(path) = path {
         charts::Format::from_path(path)?;
     }
+    Ok(())
+}
+
+/// Saves a measurement's figure (when asked), then prints it as JSON or as
+/// its table: the common tail of the single-claim commands.
+fn emit<T, F>(
+    result: &T,
+    json: bool,
+    figure_path: Option<&Path>,
+    chart: impl FnOnce(&T) -> F,
+    write_table: impl FnOnce(&mut io::StdoutLock<'static>, &T) -> io::Result<()>,
+) -> Result<()>
+where
+    T: serde::Serialize,
+    F: charts::Figure,
+{
+    if let Some(path) = figure_path {
+        charts::save(path, &chart(result))?;
+    }
+    let mut out = io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, result)?;
+        writeln!(out)?;
+    } else {
+        write_table(&mut out, result)?;
+        if let Some(path) = figure_path {
+            writeln!(out, "wrote {}", path.display())?;
+        }
+    }
+    out.flush()?;
     Ok(())
 }
 

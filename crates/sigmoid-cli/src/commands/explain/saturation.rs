@@ -90,21 +90,7 @@ pub fn run(args: &Args) -> Result<()> {
     check_seeds(args.seeds)?;
     super::check_out(args.out.as_deref())?;
     let result = measure(args.seeds)?;
-    if let Some(path) = &args.out {
-        charts::save(path, &chart(&result))?;
-    }
-    let mut out = io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &result)?;
-        writeln!(out)?;
-    } else {
-        write_table(&mut out, &result)?;
-        if let Some(path) = &args.out {
-            writeln!(out, "wrote {}", path.display())?;
-        }
-    }
-    out.flush()?;
-    Ok(())
+    super::emit(&result, args.json, args.out.as_deref(), chart, write_table)
 }
 
 /// `--seeds` must be between 1 and 1000.
