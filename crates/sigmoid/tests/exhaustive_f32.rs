@@ -136,6 +136,8 @@ struct Tally {
     worst_x: f32,
     /// Results that differ from the f64 reference rounded to f32 (near-ties).
     misrounded: u64,
+    /// On the AVX-512 path: results whose bits differ from the AVX2 path's.
+    differs_from_avx2: u64,
     violations: Vec<String>,
     /// (first, last) non-NaN-input results of each chunk, for monotonicity across chunks.
     ends: Vec<(u64, f32, f32)>,
@@ -154,6 +156,7 @@ impl Tally {
             self.worst_x = other.worst_x;
         }
         self.misrounded += other.misrounded;
+        self.differs_from_avx2 += other.differs_from_avx2;
         for v in other.violations {
             self.violation(v);
         }
@@ -282,6 +285,9 @@ fn check_chunk_ends(function: &Function, tally: &mut Tally) {
 /// Runs every function on every path over the bit patterns `0, stride, 2·stride, ...`.
 fn run(stride: u64) {
     let paths = Path::all();
+    // AVX2 and AVX-512 are documented to return the same bits: compared on every input.
+    let position = |isa| paths.iter().position(|&p| p == Path::Kernel(isa));
+    let avx_pair = position(Isa::Avx2).zip(position(Isa::Avx512));
     let started = Instant::now();
     let tallies: Mutex<Vec<Vec<Tally>>> =
         Mutex::new(vec![vec![Tally::default(); paths.len()]; FUNCTIONS.len()]);
@@ -294,7 +300,7 @@ fn run(stride: u64) {
                 let mut local = vec![vec![Tally::default(); paths.len()]; FUNCTIONS.len()];
                 let mut input = Vec::with_capacity(1 << 16);
                 let mut reference = Vec::with_capacity(1 << 16);
-                let mut output = Vec::with_capacity(1 << 16);
+                let mut outputs: Vec<Vec<f32>> = vec![Vec::with_capacity(1 << 16); paths.len()];
                 loop {
                     let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
                     if chunk >= CHUNKS {
@@ -311,20 +317,30 @@ fn run(stride: u64) {
                     if input.is_empty() {
                         continue;
                     }
-                    output.resize(input.len(), 0.0);
+                    for output in &mut outputs {
+                        output.resize(input.len(), 0.0);
+                    }
                     for (f, function) in FUNCTIONS.iter().enumerate() {
                         reference.clear();
                         reference.extend(input.iter().map(|&x| (function.reference)(f64::from(x))));
                         for (p, path) in paths.iter().enumerate() {
-                            path.compute(function, &input, &mut output);
+                            path.compute(function, &input, &mut outputs[p]);
                             check_chunk(
                                 function,
                                 chunk,
                                 &input,
-                                &output,
+                                &outputs[p],
                                 &reference,
                                 &mut local[f][p],
                             );
+                        }
+                        if let Some((a, b)) = avx_pair {
+                            local[f][b].differs_from_avx2 += outputs[a]
+                                .iter()
+                                .zip(&outputs[b])
+                                .filter(|(x, y)| x.to_bits() != y.to_bits())
+                                .count()
+                                as u64;
                         }
                     }
                 }
@@ -345,22 +361,34 @@ fn run(stride: u64) {
         started.elapsed().as_secs_f64()
     );
     println!(
-        "{:<20} {:<9} {:>10} {:>16} {:>12}",
-        "function", "path", "max ULP", "at x", "misrounded"
+        "{:<20} {:<9} {:>10} {:>16} {:>12} {:>10}",
+        "function", "path", "max ULP", "at x", "misrounded", "≠ avx2"
     );
     let mut failures = Vec::new();
     for (f, function) in FUNCTIONS.iter().enumerate() {
         for (p, path) in paths.iter().enumerate() {
             let tally = &mut tallies[f][p];
             check_chunk_ends(function, tally);
+            let compared = *path == Path::Kernel(Isa::Avx512) && avx_pair.is_some();
             println!(
-                "{:<20} {:<9} {:>10.4} {:>16e} {:>12}",
+                "{:<20} {:<9} {:>10.4} {:>16e} {:>12} {:>10}",
                 function.name,
                 path.name(),
                 tally.max_ulps,
                 tally.worst_x,
-                tally.misrounded
+                tally.misrounded,
+                if compared {
+                    tally.differs_from_avx2.to_string()
+                } else {
+                    "-".to_owned()
+                }
             );
+            if tally.differs_from_avx2 > 0 {
+                failures.push(format!(
+                    "{}: AVX-512 and AVX2 differ on {} inputs",
+                    function.name, tally.differs_from_avx2
+                ));
+            }
             if tally.max_ulps > function.bound {
                 failures.push(format!(
                     "{} on {}: {:.4} ULP at x = {:e} (bound {})",

@@ -104,42 +104,6 @@ fn every_path_within_one_ulp_on_a_sample() {
     }
 }
 
-/// All 2^32 inputs on every path (a few minutes in release on 2 cores).
-#[test]
-#[ignore = "exhaustive: run in release with --ignored"]
-fn exhaustive_every_path() {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for isa in Isa::available() {
-        let chunks: Vec<[f64; 5]> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    scope.spawn(move || {
-                        let mut worst = [0.0_f64; 5];
-                        let mut start = (t as u64) << 24;
-                        let mut buf = vec![0.0_f32; 1 << 24];
-                        while start < 1 << 32 {
-                            for (i, v) in buf.iter_mut().enumerate() {
-                                *v = f32::from_bits((start + i as u64) as u32);
-                            }
-                            let w = check_f32(isa, &buf);
-                            for k in 0..5 {
-                                worst[k] = worst[k].max(w[k]);
-                            }
-                            start += (threads as u64) << 24;
-                        }
-                        worst
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        });
-        for (k, (op, _)) in COMPUTED.iter().enumerate() {
-            let worst = chunks.iter().map(|w| w[k]).fold(0.0, f64::max);
-            println!("{isa:>8} {op:?}: max error {worst:.6} ULP");
-        }
-    }
-}
-
 #[test]
 fn special_values_on_every_path() {
     let x = [
@@ -282,57 +246,6 @@ fn simd_paths_are_bit_identical() {
                 "{op:?}({xi:e}): avx2 {ai:e}, avx512 {bi:e}"
             );
         }
-    }
-}
-
-/// AVX2 against AVX-512 over all 2^32 inputs, and how often the portable
-/// path differs from them (run in release with --ignored --nocapture).
-#[test]
-#[ignore = "exhaustive: run in release with --ignored"]
-fn simd_paths_bit_identical_exhaustive() {
-    let available = Isa::available();
-    if !(available.contains(&Isa::Avx2) && available.contains(&Isa::Avx512)) {
-        return;
-    }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
-    let counts: Vec<[(u64, u64); 5]> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                scope.spawn(move || {
-                    let mut counts = [(0_u64, 0_u64); 5];
-                    let n = 1 << 20;
-                    let (mut x, mut a, mut b, mut p) =
-                        (vec![0.0_f32; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-                    let mut start = t << 20;
-                    while start < 1 << 32 {
-                        for (i, v) in x.iter_mut().enumerate() {
-                            *v = f32::from_bits((start + i as u64) as u32);
-                        }
-                        for (k, &(op, _)) in COMPUTED.iter().enumerate() {
-                            unary_f32_with(Isa::Avx2, op, &x, &mut a);
-                            unary_f32_with(Isa::Avx512, op, &x, &mut b);
-                            unary_f32_with(Isa::Portable, op, &x, &mut p);
-                            for i in 0..n {
-                                let same = |u: f32, v: f32| {
-                                    u.to_bits() == v.to_bits() || (u.is_nan() && v.is_nan())
-                                };
-                                counts[k].0 += u64::from(!same(a[i], b[i]));
-                                counts[k].1 += u64::from(!same(p[i], b[i]));
-                            }
-                        }
-                        start += threads << 20;
-                    }
-                    counts
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    for (k, (op, _)) in COMPUTED.iter().enumerate() {
-        let simd: u64 = counts.iter().map(|c| c[k].0).sum();
-        let portable: u64 = counts.iter().map(|c| c[k].1).sum();
-        println!("{op:?}: avx2 ≠ avx512 for {simd} inputs; portable ≠ avx512 for {portable}");
-        assert_eq!(simd, 0, "{op:?}");
     }
 }
 
