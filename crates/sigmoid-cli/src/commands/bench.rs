@@ -294,17 +294,11 @@ fn measure_cases<T: BenchFloat>(
     })
 }
 
-/// Times `case` on slices of `size` elements with `threads` threads (1: the
-/// serial functions; more: the `par_` functions in a pool of that size):
-/// the median over `reps` samples (fewer at sizes where that would take
-/// more than about 0.6 s).
-// For other commands (`explain cost`); bench itself times all cases at once.
-#[allow(dead_code)]
-pub fn measure(case: Case, dtype: Dtype, size: usize, threads: usize, reps: usize) -> Measurement {
-    measure_many(&[case], dtype, size, threads, reps).remove(0)
-}
-
-/// [`measure`] for several cases on the same buffers (one allocation).
+/// Times each of `cases` on slices of `size` elements (the same buffers, one
+/// allocation) with `threads` threads (1: the serial functions; more: the
+/// `par_` functions in a pool of that size): the median over `reps` samples
+/// (fewer at sizes where that would take more than about 0.6 s). `bench`
+/// and `explain cost` both time through here.
 pub fn measure_many(
     cases: &[Case],
     dtype: Dtype,
@@ -468,9 +462,9 @@ mod tests {
 
     #[test]
     fn measure_gives_positive_numbers() {
-        let m = measure(Case::Sigmoid, Dtype::F32, 1000, 1, 3);
+        let m = measure_many(&[Case::Sigmoid], Dtype::F32, 1000, 1, 3).remove(0);
         assert!(m.ns_per_elem > 0.0 && m.gelem_per_s > 0.0 && m.gb_per_s > 0.0);
-        let m = measure(Case::Backward, Dtype::F64, 100_000, 2, 3);
+        let m = measure_many(&[Case::Backward], Dtype::F64, 100_000, 2, 3).remove(0);
         assert_eq!(m.threads, 2);
         assert!(m.gb_per_s > 0.0);
     }
