@@ -1,12 +1,22 @@
 //! Saving and loading models: the weights as safetensors, the architecture as
-//! JSON in the same file's metadata. Writes are atomic.
+//! JSON in the same file's metadata.
+//!
+//! [`Sequential::to_bytes`] and [`Sequential::from_bytes`] encode and decode
+//! a model in memory; [`Sequential::save`] and [`Sequential::load`] do the
+//! same through a file, written atomically by [`write_atomic`].
+//!
+//! Model bytes are untrusted input: [`Sequential::from_bytes`] returns an
+//! error, never panics, whatever the bytes (the `fuzz/` crate's
+//! `model_bytes` target checks this).
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::io::Write as _;
 use std::path::Path;
 
 use ndarray::{Array1, Array2};
 use safetensors::{Dtype, SafeTensors, tensor::TensorView};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::{Dense, NnError, Sequential};
@@ -15,6 +25,11 @@ use crate::{Dense, NnError, Sequential};
 pub const ARCHITECTURE_KEY: &str = "sigmoid_nn.architecture";
 const FORMAT: &str = "sigmoid-nn";
 const VERSION: u32 = 1;
+/// What errors from [`Sequential::from_bytes`] and [`Sequential::to_bytes`]
+/// name instead of a file.
+const BYTES_SOURCE: &str = "model bytes";
+/// The size of the little-endian u64 header length that starts a safetensors file.
+const HEADER_LEN_SIZE: usize = 8;
 
 #[derive(Serialize, Deserialize)]
 struct Architecture {
@@ -39,33 +54,125 @@ fn tensor_names(index: usize) -> (String, String) {
     )
 }
 
-fn to_bytes<'a>(values: impl Iterator<Item = &'a f32>) -> Vec<u8> {
+fn le_bytes<'a>(values: impl Iterator<Item = &'a f32>) -> Vec<u8> {
     values.flat_map(|v| v.to_le_bytes()).collect()
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same
-/// directory, flushed to disk, then renamed over `path`.
+/// directory, flushed to disk, then renamed over `path`. The file gets the
+/// mode the umask gives a new file (`0o666 & !umask` on Unix), like
+/// `File::create`, not the temporary file's private `0o600`.
 ///
 /// # Errors
 /// [`NnError::Io`] naming `path`; `path` is then untouched.
+///
+/// # Examples
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("out.txt");
+/// sigmoid_nn::write_atomic(&path, b"hello\n")?;
+/// assert_eq!(std::fs::read(&path)?, b"hello\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), NnError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".sigmoid-nn-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| NnError::io(path, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".sigmoid-nn-").suffix(".tmp");
+    // The kernel applies the umask to the mode given at creation, exactly as
+    // for File::create; the rename then keeps that mode.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| NnError::io(path, e))?;
     tmp.write_all(bytes).map_err(|e| NnError::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| NnError::io(path, e))?;
     tmp.persist(path).map_err(|e| NnError::io(path, e.error))?;
     Ok(())
 }
 
+fn model_error(source: &str, message: impl Into<String>) -> NnError {
+    NnError::ModelFile {
+        path: source.to_string(),
+        message: message.into(),
+    }
+}
+
 impl Sequential {
-    /// Saves the model to `path` (safetensors; the architecture in the metadata).
+    /// Encodes the model as the bytes of a model file (safetensors, the
+    /// architecture in the metadata): what [`save`](Sequential::save) writes.
+    ///
+    /// # Errors
+    /// [`NnError::NoLayers`] if the model has no layers.
+    ///
+    /// # Examples
+    /// ```
+    /// use sigmoid_nn::{Activation, Dense, Sequential};
+    ///
+    /// let mut model = Sequential::with_seed(3, 7);
+    /// model.add(Dense::new(1).activation(Activation::Sigmoid));
+    /// let bytes = model.to_bytes()?;
+    /// let back = Sequential::from_bytes(&bytes)?;
+    /// assert_eq!(back.layers()[0].kernel(), model.layers()[0].kernel());
+    /// # Ok::<(), sigmoid_nn::NnError>(())
+    /// ```
+    pub fn to_bytes(&self) -> Result<Vec<u8>, NnError> {
+        self.to_bytes_with_metadata(&BTreeMap::new())
+    }
+
+    /// [`to_bytes`](Sequential::to_bytes) with extra string metadata (such as
+    /// standardisation statistics), returned by
+    /// [`from_bytes_with_metadata`](Sequential::from_bytes_with_metadata).
+    ///
+    /// # Errors
+    /// As [`to_bytes`](Sequential::to_bytes); [`NnError::InvalidArgument`] if
+    /// a key is the reserved [`ARCHITECTURE_KEY`].
+    pub fn to_bytes_with_metadata(
+        &self,
+        metadata: &BTreeMap<String, String>,
+    ) -> Result<Vec<u8>, NnError> {
+        self.encode(metadata, BYTES_SOURCE)
+    }
+
+    /// Decodes a model from the bytes of a model file, such as those of
+    /// [`to_bytes`](Sequential::to_bytes). The optimizer is not saved:
+    /// compile again to continue training.
+    ///
+    /// Any bytes are safe to pass: a malformed input is an error, never a
+    /// panic.
+    ///
+    /// # Errors
+    /// [`NnError::ModelFile`] (naming "model bytes") if the bytes are not a
+    /// safetensors file, are truncated, lack the architecture, or their
+    /// tensors' names, shapes or dtypes do not match it.
+    ///
+    /// # Examples
+    /// ```
+    /// use sigmoid_nn::Sequential;
+    ///
+    /// let e = Sequential::from_bytes(b"not a model").unwrap_err();
+    /// assert!(e.to_string().starts_with("model bytes: not a valid model file"));
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, NnError> {
+        Self::from_bytes_with_metadata(bytes).map(|(m, _)| m)
+    }
+
+    /// [`from_bytes`](Sequential::from_bytes), also returning the extra
+    /// metadata given to
+    /// [`to_bytes_with_metadata`](Sequential::to_bytes_with_metadata).
+    ///
+    /// # Errors
+    /// As [`from_bytes`](Sequential::from_bytes).
+    pub fn from_bytes_with_metadata(
+        bytes: &[u8],
+    ) -> Result<(Self, BTreeMap<String, String>), NnError> {
+        Self::decode(bytes).map_err(|message| model_error(BYTES_SOURCE, message))
+    }
+
+    /// Saves the model to `path` (safetensors; the architecture in the
+    /// metadata): the bytes of [`to_bytes`](Sequential::to_bytes), written
+    /// whole or not at all by [`write_atomic`].
     ///
     /// # Errors
     /// [`NnError::NoLayers`]; [`NnError::Io`] if the file cannot be written
@@ -87,6 +194,41 @@ impl Sequential {
         metadata: &BTreeMap<String, String>,
     ) -> Result<(), NnError> {
         let path = path.as_ref();
+        let bytes = self.encode(metadata, &path.display().to_string())?;
+        write_atomic(path, &bytes)
+    }
+
+    /// Loads a model saved by [`save`](Sequential::save): the file's bytes
+    /// through [`from_bytes`](Sequential::from_bytes). The optimizer is not
+    /// saved: compile again to continue training.
+    ///
+    /// # Errors
+    /// [`NnError::Io`] if the file cannot be read; [`NnError::ModelFile`]
+    /// naming `path` if it is not a safetensors file, is truncated, lacks the
+    /// architecture, or its tensors' names, shapes or dtypes do not match it.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, NnError> {
+        Self::load_with_metadata(path).map(|(m, _)| m)
+    }
+
+    /// [`load`](Sequential::load), also returning the extra metadata given to
+    /// [`save_with_metadata`](Sequential::save_with_metadata).
+    ///
+    /// # Errors
+    /// As [`load`](Sequential::load).
+    pub fn load_with_metadata(
+        path: impl AsRef<Path>,
+    ) -> Result<(Self, BTreeMap<String, String>), NnError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| NnError::io(path, e))?;
+        Self::decode(&bytes).map_err(|message| NnError::model_file(path, message))
+    }
+
+    /// The model file's bytes; `source` names the destination in errors.
+    fn encode(
+        &self,
+        metadata: &BTreeMap<String, String>,
+        source: &str,
+    ) -> Result<Vec<u8>, NnError> {
         if self.layers().is_empty() {
             return Err(NnError::NoLayers);
         }
@@ -125,52 +267,32 @@ impl Sequential {
                     (
                         k,
                         vec![l.kernel().nrows(), l.units()],
-                        to_bytes(l.kernel().iter()),
+                        le_bytes(l.kernel().iter()),
                     ),
-                    (b, vec![l.units()], to_bytes(l.bias().iter())),
+                    (b, vec![l.units()], le_bytes(l.bias().iter())),
                 ]
             })
             .collect();
+        let cannot_encode = |e: safetensors::SafeTensorError| {
+            model_error(source, format!("cannot encode the weights: {e}"))
+        };
         let views = buffers
             .iter()
             .map(|(name, shape, data)| {
                 TensorView::new(Dtype::F32, shape.clone(), data).map(|v| (name.clone(), v))
             })
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| NnError::model_file(path, format!("cannot encode the weights: {e}")))?;
-        let bytes = safetensors::serialize(views, Some(meta))
-            .map_err(|e| NnError::model_file(path, format!("cannot encode the weights: {e}")))?;
-        write_atomic(path, &bytes)
+            .map_err(cannot_encode)?;
+        safetensors::serialize(views, Some(meta)).map_err(cannot_encode)
     }
 
-    /// Loads a model saved by [`save`](Sequential::save). The optimizer is
-    /// not saved: compile again to continue training.
-    ///
-    /// # Errors
-    /// [`NnError::Io`] if the file cannot be read; [`NnError::ModelFile`] if it
-    /// is not a safetensors file, is truncated, lacks the architecture, or its
-    /// tensors' names, shapes or dtypes do not match it.
-    pub fn load(path: impl AsRef<Path>) -> Result<Self, NnError> {
-        Self::load_with_metadata(path).map(|(m, _)| m)
-    }
-
-    /// [`load`](Sequential::load), also returning the extra metadata given to
-    /// [`save_with_metadata`](Sequential::save_with_metadata).
-    ///
-    /// # Errors
-    /// As [`load`](Sequential::load).
-    pub fn load_with_metadata(
-        path: impl AsRef<Path>,
-    ) -> Result<(Self, BTreeMap<String, String>), NnError> {
-        let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| NnError::io(path, e))?;
-        Self::from_safetensors_bytes(&bytes).map_err(|message| NnError::model_file(path, message))
-    }
-
-    fn from_safetensors_bytes(bytes: &[u8]) -> Result<(Self, BTreeMap<String, String>), String> {
+    /// The model and extra metadata in a model file's bytes, or what is wrong
+    /// with them (the caller adds the source's name).
+    fn decode(bytes: &[u8]) -> Result<(Self, BTreeMap<String, String>), String> {
         if bytes.is_empty() {
             return Err("the model file is empty".into());
         }
+        check_safetensors_bounds(bytes)?;
         let corrupt = |e: safetensors::SafeTensorError| {
             format!("not a valid model file (corrupt or truncated safetensors: {e})")
         };
@@ -263,4 +385,214 @@ fn read_f32(tensors: &SafeTensors<'_>, name: &str, shape: &[usize]) -> Result<Ve
         return Err(format!("tensor {name:?} contains NaN or infinite values"));
     }
     Ok(values)
+}
+
+/// Checks, with checked arithmetic, that a safetensors buffer's header length
+/// and every tensor's `data_offsets` lie within the buffer, before the buffer
+/// reaches `safetensors`.
+///
+/// `safetensors` 0.8 adds `buffer_end + N_LEN + n` unchecked in
+/// `SafeTensors::read_metadata` (its `tensor.rs`), after checking only that
+/// the offsets are contiguous and match the shapes: a header of tensors of
+/// shape `[2^61 − 1]` makes that sum overflow, a panic in debug builds and a
+/// wrapped sum in release builds (issue 14). Once every offset is within the
+/// buffer, the sum is at most the buffer's length. This guard can go when
+/// upstream checks that sum.
+fn check_safetensors_bounds(bytes: &[u8]) -> Result<(), String> {
+    let invalid = |why: String| format!("not a valid model file (corrupt or truncated: {why})");
+    let Some(len_bytes) = bytes.first_chunk::<HEADER_LEN_SIZE>() else {
+        return Err(invalid(format!(
+            "{} bytes, too short for the 8-byte header length",
+            bytes.len()
+        )));
+    };
+    let header_len = u64::from_le_bytes(*len_bytes);
+    let after_len = bytes.len() - HEADER_LEN_SIZE;
+    let header_len = match usize::try_from(header_len) {
+        Ok(n) if n <= after_len => n,
+        _ => {
+            return Err(invalid(format!(
+                "the header length {header_len} exceeds the {after_len} bytes that follow it"
+            )));
+        }
+    };
+    let (header, data) = bytes[HEADER_LEN_SIZE..].split_at(header_len);
+    let header = std::str::from_utf8(header)
+        .map_err(|e| invalid(format!("the header is not UTF-8: {e}")))?;
+    let offsets: TensorOffsets = serde_json::from_str(header)
+        .map_err(|e| invalid(format!("the header is not valid: {e}")))?;
+    let data_len = data.len() as u64;
+    for (name, [start, end]) in offsets.0 {
+        if start > data_len || end > data_len {
+            return Err(invalid(format!(
+                "tensor {:?} has data_offsets [{start}, {end}] beyond the {data_len} bytes of data",
+                shorten(&name)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// At most 40 characters of `text`, so that an error message stays short.
+fn shorten(text: &str) -> String {
+    const MAX: usize = 40;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// Every tensor's name and `data_offsets` in a safetensors header, in file
+/// order and duplicates included (a map would keep only one of a duplicated
+/// name, and `safetensors` may read another).
+struct TensorOffsets(Vec<(String, [u64; 2])>);
+
+/// The one field of a tensor's header entry that the bounds check needs.
+#[derive(Deserialize)]
+struct OffsetsOnly {
+    data_offsets: [u64; 2],
+}
+
+impl<'de> Deserialize<'de> for TensorOffsets {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = TensorOffsets;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object of tensors")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    if name == "__metadata__" {
+                        map.next_value::<IgnoredAny>()?;
+                    } else {
+                        let info: OffsetsOnly = map.next_value()?;
+                        entries.push((name, info.data_offsets));
+                    }
+                }
+                Ok(TensorOffsets(entries))
+            }
+        }
+        deserializer.deserialize_map(EntriesVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Activation;
+
+    /// The 846-byte file of issue 14, built as its Python one-liner does:
+    /// eight `U8` tensors "a"…"h" of shape `[2^61 − 1]` with contiguous
+    /// `data_offsets` and no data, after a compact JSON header.
+    fn overflowing_file() -> Vec<u8> {
+        let s: u64 = (1 << 61) - 1;
+        let entries: Vec<String> = (0..8)
+            .map(|i| {
+                let name = char::from(b'a' + i as u8);
+                format!(
+                    r#""{name}":{{"dtype":"U8","shape":[{s}],"data_offsets":[{},{}]}}"#,
+                    i * s,
+                    (i + 1) * s
+                )
+            })
+            .collect();
+        let header = format!("{{{}}}", entries.join(","));
+        let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+        bytes.extend_from_slice(header.as_bytes());
+        bytes
+    }
+
+    #[test]
+    fn overflowing_offsets_are_an_error_not_a_panic() {
+        let bytes = overflowing_file();
+        assert_eq!(bytes.len(), 846);
+        let e = Sequential::from_bytes(&bytes).unwrap_err().to_string();
+        assert!(
+            e.starts_with("model bytes: not a valid model file")
+                && e.contains("\"a\"")
+                && e.contains("beyond the 0 bytes of data"),
+            "{e}"
+        );
+        assert_eq!(e.lines().count(), 1, "{e}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("overflow.safetensors");
+        std::fs::write(&path, &bytes).unwrap();
+        let e = Sequential::load(&path).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!("{}: not a valid model file", path.display())),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn header_length_beyond_the_buffer_is_an_error() {
+        for bytes in [
+            &b"\x01"[..],
+            &u64::MAX.to_le_bytes()[..],
+            b"\x10\x00\x00\x00\x00\x00\x00\x00{}",
+        ] {
+            let e = Sequential::from_bytes(bytes).unwrap_err().to_string();
+            assert!(e.contains("not a valid model file"), "{e}");
+        }
+        // A name too long to quote whole is shortened.
+        let long = "x".repeat(1000);
+        let header = format!(r#"{{"{long}":{{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}}}"#);
+        let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+        bytes.extend_from_slice(header.as_bytes());
+        let e = Sequential::from_bytes(&bytes).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("\"{}…\"", "x".repeat(40))) && e.len() < 200,
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bytes_round_trip_with_metadata() {
+        let mut model = Sequential::with_seed(3, 11);
+        model.add(Dense::new(4).activation(Activation::Tanh));
+        model.add(Dense::new(2).activation(Activation::Sigmoid));
+        let meta = BTreeMap::from([("note".to_string(), "hi".to_string())]);
+        let bytes = model.to_bytes_with_metadata(&meta).unwrap();
+        let (back, meta_back) = Sequential::from_bytes_with_metadata(&bytes).unwrap();
+        assert_eq!(meta_back, meta);
+        assert_eq!((back.input_dim(), back.seed()), (3, 11));
+        for (a, b) in back.layers().iter().zip(model.layers()) {
+            assert_eq!((a.kernel(), a.bias()), (b.kernel(), b.bias()));
+            assert_eq!(a.activation_fn(), b.activation_fn());
+        }
+        assert!(matches!(
+            Sequential::with_seed(2, 0).to_bytes(),
+            Err(NnError::NoLayers)
+        ));
+    }
+
+    /// The saved file has the mode `File::create` gives a new file in the
+    /// same directory under the same umask, not the temporary file's 0o600.
+    #[cfg(unix)]
+    #[test]
+    fn written_files_get_the_umask_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("fresh");
+        std::fs::File::create(&fresh).unwrap();
+        let expected = mode(&fresh);
+        assert_ne!(
+            expected, 0o600,
+            "the test needs a umask that lets others read"
+        );
+
+        let path = dir.path().join("m.safetensors");
+        let mut model = Sequential::with_seed(2, 1);
+        model.add(Dense::new(1));
+        model.save(&path).unwrap();
+        assert_eq!(mode(&path), expected);
+        // Overwriting also gives the new-file mode.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic(&path, b"x").unwrap();
+        assert_eq!(mode(&path), expected);
+    }
 }

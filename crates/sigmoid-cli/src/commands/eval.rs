@@ -3,22 +3,29 @@
 use std::io::{self, BufRead, Write};
 
 use anyhow::{Context, Result, bail};
-use serde::Serialize;
-use sigmoid::Float;
+use half::{bf16, f16};
+use serde::{Serialize, Serializer};
+use sigmoid_cli::parse::{ParseFloat, parse_number};
 
 /// Evaluate σ(x), σ'(x) and log σ(x).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sigmoid eval 0 2.5 -30 inf nan\n  seq -5 5 | sigmoid eval --precision f32 --json"
+    after_help = "Examples:\n  sigmoid eval 0 2.5 -30 -inf nan\n  seq -5 5 | sigmoid eval --precision f32 --json\n\n\
+                  In --json output, finite values are numbers (the exact computed value) and\n\
+                  infinities and NaN are the strings \"inf\", \"-inf\" and \"nan\"."
 )]
 pub struct Args {
     /// Values of x (decimal, `inf`, `-inf`, `nan`). With none, reads one value per line from stdin.
-    #[arg(allow_negative_numbers = true)]
+    /// Options go before the values, since values may start with `-`.
+    // Any hyphen value, not only what clap takes for a negative number, so that
+    // `-inf`, `-nan` and `-1e-5` are values; the price is that an option after
+    // the first value is read as a value too (`run` then says so).
+    #[arg(allow_hyphen_values = true)]
     pub values: Vec<String>,
     /// Floating-point precision to compute in.
     #[arg(long, value_enum, default_value_t = Precision::F64)]
     pub precision: Precision,
-    /// Print a JSON array of objects instead of a table.
+    /// Print a JSON array of objects instead of a table (infinities and NaN as "inf", "-inf", "nan").
     #[arg(long)]
     pub json: bool,
 }
@@ -26,18 +33,41 @@ pub struct Args {
 /// The precision of `eval`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Precision {
+    /// IEEE half precision (`half::f16`).
+    F16,
+    /// bfloat16 (`half::bf16`).
+    Bf16,
     /// IEEE single precision.
     F32,
     /// IEEE double precision.
     F64,
 }
 
+/// One output row; the values are exactly those computed, widened to f64.
 #[derive(Debug, Serialize)]
 struct Row {
+    #[serde(serialize_with = "json_number")]
     x: f64,
+    #[serde(serialize_with = "json_number")]
     sigmoid: f64,
+    #[serde(serialize_with = "json_number")]
     sigmoid_derivative: f64,
+    #[serde(serialize_with = "json_number")]
     log_sigmoid: f64,
+}
+
+/// A JSON number when finite; otherwise the string "inf", "-inf" or "nan",
+/// since JSON has no infinities or NaN (`serde_json` would write all three as `null`).
+fn json_number<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    if value.is_finite() {
+        serializer.serialize_f64(*value)
+    } else if value.is_nan() {
+        serializer.serialize_str("nan")
+    } else if *value > 0.0 {
+        serializer.serialize_str("inf")
+    } else {
+        serializer.serialize_str("-inf")
+    }
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -59,7 +89,15 @@ pub fn run(args: &Args) -> Result<()> {
             .map(|(i, v)| (v.clone(), format!("argument {}", i + 1)))
             .collect()
     };
+    if let Some((token, place)) = tokens.iter().find(|(t, _)| t.starts_with("--")) {
+        bail!(
+            "{place}: {token:?} is an option, but options go before the values \
+             (values may start with '-', as -inf does): sigmoid eval {token} ..."
+        );
+    }
     let rows = match args.precision {
+        Precision::F16 => evaluate::<f16>(&tokens)?,
+        Precision::Bf16 => evaluate::<bf16>(&tokens)?,
         Precision::F32 => evaluate::<f32>(&tokens)?,
         Precision::F64 => evaluate::<f64>(&tokens)?,
     };
@@ -74,13 +112,11 @@ pub fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
-fn evaluate<T: Float + std::str::FromStr>(tokens: &[(String, String)]) -> Result<Vec<Row>> {
+fn evaluate<T: ParseFloat>(tokens: &[(String, String)]) -> Result<Vec<Row>> {
     tokens
         .iter()
         .map(|(token, place)| {
-            let x = parse_value::<T>(token).with_context(|| {
-                format!("{place}: {token:?} is not a number (expected e.g. 2.5, -1e3, inf, nan)")
-            })?;
+            let x = parse_number::<T>(token).with_context(|| format!("{place}: {token:?}"))?;
             Ok(Row {
                 x: x.to_f64(),
                 sigmoid: sigmoid::sigmoid(x).to_f64(),
@@ -91,23 +127,11 @@ fn evaluate<T: Float + std::str::FromStr>(tokens: &[(String, String)]) -> Result
         .collect()
 }
 
-fn parse_value<T: Float + std::str::FromStr>(token: &str) -> Result<T> {
-    let lowered = token.trim().to_ascii_lowercase();
-    let normalised = match lowered.as_str() {
-        "+inf" | "+infinity" => "inf",
-        "-infinity" => "-inf",
-        "+nan" | "-nan" => "nan",
-        other => other,
-    };
-    match normalised.parse::<T>() {
-        Ok(value) => Ok(value),
-        Err(_) => bail!("not a number"),
-    }
-}
-
 fn write_table(out: &mut impl Write, rows: &[Row], precision: Precision) -> io::Result<()> {
     // Shortest round-trip formatting of the computed type, so every printed digit is significant.
     let show = |v: f64| match precision {
+        Precision::F16 => format_number(shortest::<f16>(v)),
+        Precision::Bf16 => format_number(shortest::<bf16>(v)),
         Precision::F32 => format_number(v as f32),
         Precision::F64 => format_number(v),
     };
@@ -149,8 +173,22 @@ fn write_table(out: &mut impl Write, rows: &[Row], precision: Precision) -> io::
     Ok(())
 }
 
+/// The value of the fewest significant decimal digits that parses back to
+/// the `T` value `v` (for half types, whose `Display` shows their `f32` digits).
+fn shortest<T: ParseFloat>(v: f64) -> f64 {
+    let target = T::from_f64(v);
+    if !v.is_finite() {
+        return v;
+    }
+    (0..17)
+        .map(|decimals| format!("{v:.decimals$e}"))
+        .find(|digits| parse_number::<T>(digits).is_ok_and(|back| back == target))
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or(v)
+}
+
 /// Shortest round-trip digits; scientific notation outside [1e-4, 1e16).
-fn format_number<T: Float>(v: T) -> String {
+fn format_number<T: sigmoid::Float>(v: T) -> String {
     let magnitude = v.to_f64().abs();
     if magnitude == 0.0 || !magnitude.is_finite() || (1e-4..1e16).contains(&magnitude) {
         format!("{v}")
