@@ -23,11 +23,11 @@ use crate::NnError;
 
 /// The bundled Wisconsin Diagnostic Breast Cancer data (569 rows, 30
 /// features in original units, `target` last: 0 = malignant, 1 = benign).
-pub const BREAST_CANCER_CSV: &str = include_str!("../../../data/breast_cancer.csv");
+pub const BREAST_CANCER_CSV: &str = include_str!("../data/breast_cancer.csv");
 
 /// The 0-based rows of the 114-row test split the Keras reference runs used
 /// (scikit-learn `train_test_split(test_size=0.2, random_state=0)`), one a line.
-pub const BREAST_CANCER_TEST_ROWS: &str = include_str!("../../../data/breast_cancer_test_rows.txt");
+pub const BREAST_CANCER_TEST_ROWS: &str = include_str!("../data/breast_cancer_test_rows.txt");
 
 /// A numeric table read from CSV: the header and the values.
 #[derive(Clone, Debug, PartialEq)]

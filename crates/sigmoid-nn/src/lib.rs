@@ -41,19 +41,28 @@
 
 #![warn(missing_docs)]
 
+mod backprop;
 pub mod callbacks;
 pub mod data;
 mod error;
+mod fit;
+mod history;
 mod io;
 mod layer;
+mod loss;
+mod metrics;
 mod model;
 mod optimizer;
 
 pub use callbacks::{BatchLogs, Callback, EarlyStopping, EpochLogs, Monitor, TrainBegin};
 pub use error::NnError;
+pub use fit::FitOptions;
+pub use history::History;
 pub use io::{ARCHITECTURE_KEY, write_atomic};
 pub use layer::{Dense, LayerGradient, LayerTrace};
-pub use model::{DEFAULT_SEED, EPSILON, Evaluation, FitOptions, History, Loss, Metric, Sequential};
+pub use loss::{EPSILON, Loss};
+pub use metrics::{Evaluation, Metric};
+pub use model::{DEFAULT_SEED, Sequential};
 pub use ndarray;
 pub use optimizer::{Adam, Optimizer, Sgd};
 pub use sigmoid::Activation;
