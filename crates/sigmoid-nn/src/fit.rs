@@ -287,6 +287,7 @@ impl Sequential {
                     val_loss,
                     val_accuracy,
                     seconds,
+                    layers: &self.layers,
                 };
                 let mut stop = false;
                 for cb in &mut callbacks {
@@ -300,6 +301,11 @@ impl Sequential {
             Ok(())
         })();
         self.compiled.as_mut().expect("checked").state = state;
+        if result.is_ok() {
+            for cb in &mut callbacks {
+                cb.on_train_end(&mut self.layers);
+            }
+        }
         result.map(|()| history)
     }
 }
