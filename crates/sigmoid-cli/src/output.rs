@@ -26,7 +26,7 @@ pub fn check_writable(flag: &str, path: &Path) -> Result<()> {
         return Ok(());
     }
     if path.is_dir() {
-        bail!("{flag} {}: is a folder, not a file", path.display());
+        bail!("{flag}: cannot write {}: it is a folder", path.display());
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -34,7 +34,7 @@ pub fn check_writable(flag: &str, path: &Path) -> Result<()> {
     };
     if !dir.is_dir() {
         bail!(
-            "{flag} {}: the folder {} does not exist",
+            "{flag}: cannot write {}: {} is not a folder",
             path.display(),
             dir.display()
         );
@@ -43,7 +43,7 @@ pub fn check_writable(flag: &str, path: &Path) -> Result<()> {
         .prefix(".sigmoid-check-")
         .tempfile_in(dir)
         .map(drop)
-        .with_context(|| format!("{flag} {}: cannot create a file there", path.display()))
+        .with_context(|| format!("{flag}: cannot write {}", path.display()))
 }
 
 /// Writes `bytes` to `path` whole or not at all (a temporary file renamed

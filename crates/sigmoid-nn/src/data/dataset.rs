@@ -78,8 +78,9 @@ impl ReadOptions {
 /// became 0 and `positive` became 1.
 ///
 /// The rule, when no positive value is given:
-/// - numbers 0 and 1 (also `0.0`, `1.0`) stay 0 and 1;
-/// - two other numbers: the smaller is 0, the larger 1;
+/// - numbers 0 and 1 (also `0.0`, `1.0`) stay 0 and 1; other numbers are
+///   an error (a continuous column is not a label) unless the positive
+///   value is named;
 /// - two strings: sorted by Unicode code points, the later one is 1, as
 ///   scikit-learn's `LabelEncoder` does: `no`/`yes` → `yes`, `False`/`True` →
 ///   `True`, `B`/`M` → `M`, `negative`/`positive` → `positive`.
@@ -191,13 +192,6 @@ impl Labels {
             if numbers.iter().all(|&v| v == 0.0 || v == 1.0) {
                 return Ok(Labels::default());
             }
-            if let [a, b] = numbers[..] {
-                let (lo, hi) = if a < b { (0, 1) } else { (1, 0) };
-                return Ok(Labels {
-                    negative: distinct[lo].to_string(),
-                    positive: distinct[hi].to_string(),
-                });
-            }
             let row = cells
                 .iter()
                 .position(|c| number(c).is_some_and(|v| v != 0.0 && v != 1.0))
@@ -205,7 +199,8 @@ impl Labels {
             return Err(at_row(
                 row,
                 format!(
-                    "the label {} is not 0 or 1 (the column has {})",
+                    "the label {} is not 0 or 1 (the column has {}; to use two \
+                     other values, name the positive one)",
                     cells[row],
                     count_distinct(cells)
                 ),

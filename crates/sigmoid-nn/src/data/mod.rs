@@ -174,7 +174,10 @@ mod tests {
         );
         let d = Dataset::from_csv_str("x,y\n1,True\n2,False\n", "f.csv", None).unwrap();
         assert_eq!(d.labels.positive, "True");
-        let d = Dataset::from_csv_str("x,y\n1,2\n2,4\n", "f.csv", None).unwrap();
+        // Numbers other than 0/1 need the positive value named.
+        assert!(Dataset::from_csv_str("x,y\n1,2\n2,4\n", "f.csv", None).is_err());
+        let options = ReadOptions::new().positive("4");
+        let d = Dataset::from_csv_bytes_with(b"x,y\n1,2\n2,4\n", "f.csv", &options).unwrap();
         assert_eq!(
             (d.labels.negative.as_str(), d.labels.positive.as_str()),
             ("2", "4")
@@ -203,7 +206,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "f.csv: row 1 (line 2), column 2 (\"b\"): the label 0.5 is not 0 or 1 \
-             (the column has 3 different values)"
+             (the column has 3 different values; to use two other values, name the positive one)"
         );
     }
 }

@@ -69,7 +69,11 @@ fn split(all: Dataset, args: &Args, source: String) -> Result<Loaded> {
         let options = ReadOptions {
             delimiter: args.delimiter,
             target: Some(all.target_names[0].clone()),
-            positive: Some(all.labels.positive.clone()),
+            // The training set's mapping, when its labels were not 0/1.
+            positive: all
+                .labels
+                .were_mapped()
+                .then(|| all.labels.positive.clone()),
         };
         let test = Dataset::from_csv_path_with(test_path, &options)?;
         if test.feature_names != all.feature_names {

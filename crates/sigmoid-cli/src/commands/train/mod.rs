@@ -38,8 +38,8 @@ pub struct Args {
     /// The label column: 0/1, or two values such as yes/no [default: the last column].
     #[arg(long, value_name = "NAME")]
     pub target: Option<String>,
-    /// The label value that becomes 1 [default: 1 for 0/1 labels; the larger of two
-    /// numbers; the later of two strings in sorted order, e.g. yes of no/yes].
+    /// The label value that becomes 1 [default: 1 for 0/1 labels; of two strings, the
+    /// later in sorted order, e.g. yes of no/yes].
     #[arg(long, value_name = "LABEL")]
     pub positive: Option<String>,
     /// Field separator: comma, tab or semicolon [default: detected from the header].
