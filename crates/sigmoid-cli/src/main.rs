@@ -8,8 +8,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod args;
 mod charts;
 mod commands;
+mod model_file;
+mod output;
+mod safety_zone;
+mod stats;
 
 /// The sigmoid (logistic) function, exact and fast: evaluate it, plot it,
 /// benchmark it, train classifiers with it, and measure why it is avoided.
@@ -56,10 +61,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether the error is a write to a closed pipe (`sigmoid ... | head`).
+/// serde_json wraps the `io::Error` and does not expose it as a source, so
+/// its errors are asked for their I/O kind.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
-        cause
+        let io_kind = cause
             .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            .map(io::Error::kind)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            })
+            .or_else(|| match cause.downcast_ref::<sigmoid_nn::NnError>() {
+                Some(sigmoid_nn::NnError::Io { error, .. }) => Some(error.kind()),
+                _ => None,
+            });
+        io_kind == Some(io::ErrorKind::BrokenPipe)
     })
 }

@@ -135,6 +135,9 @@ fn forcing_the_portable_path_and_threads_and_f64() {
 fn an_unknown_path_in_the_environment_warns_and_falls_back() {
     let (json, stderr) = bench(&["--sizes", "1k", "--json", "--reps", "3"], Some("sse9"));
     assert!(stderr.contains("SIGMOID_ISA=sse9"), "{stderr}");
+    // It falls back to the path chosen without the variable.
+    let (default, _) = bench(&["--sizes", "1k", "--json", "--reps", "3"], None);
+    assert_eq!(json["isa"], default["isa"]);
     assert!(["portable", "avx2", "avx512"].contains(&json["isa"].as_str().unwrap()));
 }
 

@@ -335,3 +335,28 @@ fn explain_bad_input_is_one_line() {
         "cannot create",
     );
 }
+
+/// Runs `sigmoid args` with stdout a pipe whose reading end is closed at
+/// once, as `sigmoid ... | head -0` would: the command must end quietly
+/// with success.
+fn closed_pipe_is_quiet(args: &[&str]) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sigmoid"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run sigmoid");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{args:?}: {:?} {err}", o.status);
+    assert_eq!(err, "", "{args:?}");
+}
+
+#[test]
+fn plot_json_into_a_closed_pipe_is_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p.svg");
+    closed_pipe_is_quiet(&["plot", "--json", "--out", out.to_str().unwrap()]);
+    closed_pipe_is_quiet(&["plot", "--out", out.to_str().unwrap()]);
+}

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const BUNDLED: &str = include_str!("../../../data/breast_cancer.csv");
+const BUNDLED: &str = sigmoid_nn::data::BREAST_CANCER_CSV;
 
 fn sigmoid(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sigmoid"))
@@ -143,8 +143,17 @@ fn predict_round_trips_a_saved_model() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     let mut lines = out.lines();
-    assert_eq!(lines.next(), Some("probability"));
-    let p: Vec<f64> = lines.map(|l| l.parse().unwrap()).collect();
+    assert_eq!(lines.next(), Some("probability,class"));
+    let rows: Vec<(f64, &str)> = lines
+        .map(|l| {
+            let (p, class) = l.split_once(',').unwrap();
+            (p.parse().unwrap(), class)
+        })
+        .collect();
+    for (p, class) in &rows {
+        assert_eq!(*class, if *p > 0.5 { "1" } else { "0" });
+    }
+    let p: Vec<f64> = rows.iter().map(|r| r.0).collect();
     assert_eq!(p.len(), 569);
     let labels: Vec<f64> = BUNDLED
         .lines()
@@ -283,12 +292,24 @@ fn bad_prediction_inputs_and_model_files() {
     let short = write(d, "short.csv", &short);
     fails(
         &["predict", "--model", s(&model), "--data", s(&short)],
-        &["short.csv", "29 feature columns", "takes 30"],
+        &[
+            "short.csv",
+            "missing 1 of the model's 30 feature columns: \"mean_radius\"",
+        ],
     );
-    let text = write(d, "bad.csv", "x\n1\nq\n");
+    let mut lines: Vec<String> = BUNDLED.lines().take(4).map(str::to_string).collect();
+    let (first, rest) = lines[2].split_once(',').unwrap();
+    let rest = rest.split_once(',').unwrap().1;
+    lines[2] = format!("{first},q,{rest}");
+    let text = write(d, "bad.csv", &(lines.join("\n") + "\n"));
     fails(
         &["predict", "--model", s(&model), "--data", s(&text)],
-        &["bad.csv", "row 2 (line 3)", "\"q\" is not a number"],
+        &[
+            "bad.csv",
+            "row 2 (line 3)",
+            "column 2 (\"mean_texture\")",
+            "\"q\" is not a number",
+        ],
     );
     let data = write(d, "all.csv", BUNDLED);
 
@@ -344,4 +365,349 @@ fn a_failed_save_leaves_no_file() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("blocked.safetensors")]);
+}
+
+/// The bundled data with an `id` column first and the columns in reverse
+/// order (target first): `predict` must match the features by name.
+fn reordered_with_id() -> String {
+    BUNDLED
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut cells: Vec<&str> = l.split(',').collect();
+            cells.reverse();
+            let id = if i == 0 {
+                "id".to_string()
+            } else {
+                format!("row{i}")
+            };
+            format!("{id},{}\n", cells.join(","))
+        })
+        .collect()
+}
+
+#[test]
+fn predict_matches_columns_by_name_passes_an_id_and_takes_a_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = d.join("m.safetensors");
+    let o = sigmoid(&["train", "--epochs", "5", "--save", s(&model), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plain = sigmoid(&[
+        "predict",
+        "--model",
+        s(&model),
+        "--data",
+        s(&write(d, "all.csv", BUNDLED)),
+    ]);
+    let shuffled = write(d, "shuffled.csv", &reordered_with_id());
+    let o = sigmoid(&[
+        "predict",
+        "--model",
+        s(&model),
+        "--data",
+        s(&shuffled),
+        "--id",
+        "id",
+        "--threshold",
+        "0.9",
+        "--out",
+        "-",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("id,probability,class"));
+    let plain_out = stdout(&plain);
+    let mut above = 0;
+    for (i, (line, plain_line)) in lines.zip(plain_out.lines().skip(1)).enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[0], format!("row{}", i + 1));
+        // Same probability text as with the columns in training order.
+        assert_eq!(cells[1], plain_line.split(',').next().unwrap());
+        let p: f32 = cells[1].parse().unwrap();
+        assert_eq!(cells[2], if p > 0.9 { "1" } else { "0" });
+        above += usize::from(p > 0.9);
+        // Shortest round-trip notation: never the long fixed form.
+        assert!(cells[1].len() <= 15, "{}", cells[1]);
+    }
+    assert!(above > 0 && above < 569);
+    fails(
+        &[
+            "predict",
+            "--model",
+            s(&model),
+            "--data",
+            s(&shuffled),
+            "--id",
+            "nope",
+        ],
+        &["shuffled.csv", "no column \"nope\" for --id"],
+    );
+    fails(
+        &[
+            "predict",
+            "--model",
+            s(&model),
+            "--data",
+            s(&shuffled),
+            "--threshold",
+            "2",
+        ],
+        &["--threshold"],
+    );
+}
+
+#[test]
+fn predict_ignores_a_non_numeric_target_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let labelled: String = BUNDLED
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let (x, y) = l.rsplit_once(',').unwrap();
+            let y = match (i, y) {
+                (0, _) => "diagnosis",
+                (_, "1") => "benign",
+                _ => "malignant",
+            };
+            format!("{x},{y}\n")
+        })
+        .collect();
+    let data = write(d, "labelled.csv", &labelled);
+    let model = d.join("m.safetensors");
+    let o = sigmoid(&[
+        "train",
+        "--data",
+        s(&data),
+        "--epochs",
+        "5",
+        "--save",
+        s(&model),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The rule: the later of the two sorted strings is 1, and it is said.
+    assert!(
+        stdout(&o).contains("Labels: \"benign\" → 0, \"malignant\" → 1"),
+        "{}",
+        stdout(&o)
+    );
+    let o = sigmoid(&["predict", "--model", s(&model), "--data", s(&data)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let classes: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert!(classes.contains(&"benign") && classes.contains(&"malignant"));
+    // --positive chooses the other way round.
+    let o = sigmoid(&[
+        "train",
+        "--data",
+        s(&data),
+        "--epochs",
+        "5",
+        "--positive",
+        "benign",
+        "--json",
+    ]);
+    let r = json(&o);
+    assert_eq!(r["data"]["labels"]["positive"], "benign");
+    assert_eq!(r["data"]["labels"]["negative"], "malignant");
+}
+
+#[test]
+fn tab_and_semicolon_files_and_a_long_header_stay_one_short_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let tsv = write(d, "data.tsv", &BUNDLED.replace(',', "\t"));
+    let r = json(&sigmoid(&[
+        "train",
+        "--data",
+        s(&tsv),
+        "--epochs",
+        "3",
+        "--json",
+    ]));
+    assert_eq!(r["data"]["features"], 30);
+    let semi = write(d, "data.csv", &BUNDLED.replace(',', ";"));
+    let r = json(&sigmoid(&[
+        "train",
+        "--data",
+        s(&semi),
+        "--epochs",
+        "3",
+        "--json",
+        "--delimiter",
+        "semicolon",
+    ]));
+    assert_eq!(r["data"]["features"], 30);
+    // Forced to commas, the TSV header is one huge column: a short error.
+    let err = fails(
+        &["train", "--data", s(&tsv), "--delimiter", "comma"],
+        &["data.tsv", "delimiter"],
+    );
+    assert!(err.len() < 300, "{} bytes: {err}", err.len());
+}
+
+#[test]
+fn a_continuous_last_column_hints_at_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let no_target: String = BUNDLED
+        .lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
+        .collect();
+    let data = write(dir.path(), "features.csv", &no_target);
+    fails(
+        &["train", "--data", s(&data)],
+        &[
+            "features.csv",
+            "row 1 (line 2)",
+            "is not 0 or 1",
+            "different values",
+            "--target NAME",
+        ],
+    );
+}
+
+#[test]
+fn crlf_files_give_the_right_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(
+        dir.path(),
+        "crlf.csv",
+        "a,b,t\r\n1,2,0\r\n3,4,1\r\n5,x,0\r\n",
+    );
+    fails(&["train", "--data", s(&data)], &["row 3 (line 4)", "\"x\""]);
+}
+
+#[test]
+fn single_class_and_divergence_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let ones: String = "a,b,t\n".to_string()
+        + &(0..40)
+            .map(|i| format!("{i},{},1\n", i % 7))
+            .collect::<String>();
+    let data = write(dir.path(), "ones.csv", &ones);
+    let o = sigmoid(&["train", "--data", s(&data), "--epochs", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: every training label is \"1\""),
+        "{}",
+        stderr(&o)
+    );
+    let o = sigmoid(&["train", "--lr", "1e9", "--epochs", "5", "--json"]);
+    let r = json(&o);
+    assert!(
+        stderr(&o).contains("warning: training diverged"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(r["warnings"][0].as_str().unwrap().contains("diverged"));
+    // A normal run has no warning.
+    let o = sigmoid(&["train", "--epochs", "5"]);
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn negative_numbers_reach_the_option_checks() {
+    fails(&["train", "--lr", "-1"], &["--lr", "positive"]);
+    let o = sigmoid(&["train", "--seed", "-1"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("invalid value '-1' for '--seed"), "{err}");
+    assert!(!err.contains("unexpected argument"), "{err}");
+}
+
+#[test]
+fn an_unwritable_save_path_fails_before_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("no-such-dir").join("m.safetensors");
+    let started = std::time::Instant::now();
+    let o = sigmoid(&["train", "--epochs", "100000", "--save", s(&target)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--save"), "{}", stderr(&o));
+    assert!(
+        !stdout(&o).contains("Epoch 1/"),
+        "trained first: {}",
+        stdout(&o)
+    );
+    assert!(started.elapsed().as_secs() < 20);
+    let out = dir.path().join("none").join("p.csv");
+    let model = dir.path().join("m.safetensors");
+    fails(
+        &[
+            "predict",
+            "--model",
+            s(&model),
+            "--data",
+            "x.csv",
+            "--out",
+            s(&out),
+        ],
+        &["--out"],
+    );
+}
+
+#[cfg(unix)]
+fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Saved models and prediction files get the mode a new file gets from the
+/// umask (0644 under the usual 022), not a temporary file's 0600. Needs the
+/// `write_atomic` fix in sigmoid-nn's io.rs (another branch).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs the io.rs write_atomic mode fix from the other branch; un-ignore on merge"]
+fn output_files_get_the_umask_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // What the umask gives a new file here.
+    let probe = d.join("probe");
+    std::fs::write(&probe, "").unwrap();
+    let expected = mode_of(&probe);
+    let model = d.join("m.safetensors");
+    let o = sigmoid(&["train", "--epochs", "1", "--save", s(&model), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(mode_of(&model), expected, "train --save");
+    let out = d.join("p.csv");
+    let data = write(d, "all.csv", BUNDLED);
+    let o = sigmoid(&[
+        "predict",
+        "--model",
+        s(&model),
+        "--data",
+        s(&data),
+        "--out",
+        s(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(mode_of(&out), expected, "predict --out");
+}
+
+#[test]
+fn closed_pipes_end_train_and_predict_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.safetensors");
+    let data = write(dir.path(), "all.csv", BUNDLED);
+    for args in [
+        vec!["train", "--epochs", "3", "--json", "--save", s(&model)],
+        vec!["train", "--epochs", "3"],
+        vec!["predict", "--model", s(&model), "--data", s(&data)],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sigmoid"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{args:?}");
+    }
 }

@@ -36,7 +36,7 @@ pub struct BatchLogs<'a> {
 
 /// The metrics of one finished epoch, as they are appended to the [`History`](crate::History).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct EpochLogs {
+pub struct EpochLogs<'a> {
     /// 1-based epoch.
     pub epoch: usize,
     /// The epoch's training loss (batch-size-weighted mean of the batches' losses before each update).
@@ -49,6 +49,8 @@ pub struct EpochLogs {
     pub val_accuracy: Option<f64>,
     /// Wall-clock seconds the epoch took (validation included).
     pub seconds: f64,
+    /// The layers, with the weights at the end of the epoch.
+    pub layers: &'a [Dense],
 }
 
 /// A hook called by `fit`; every method has an empty default.
@@ -74,8 +76,31 @@ pub trait Callback {
     /// After each optimizer step.
     fn on_batch_end(&mut self, _logs: &BatchLogs<'_>) {}
     /// After each epoch; `ControlFlow::Break(())` stops training (the epoch stays in the history).
-    fn on_epoch_end(&mut self, _logs: &EpochLogs) -> ControlFlow<()> {
+    fn on_epoch_end(&mut self, _logs: &EpochLogs<'_>) -> ControlFlow<()> {
         ControlFlow::Continue(())
+    }
+    /// After the last epoch (or the one a callback stopped at), with the
+    /// model's layers, which the callback may change (to restore weights).
+    fn on_train_end(&mut self, _layers: &mut [Dense]) {}
+}
+
+/// A callback lent to `fit` (`FitOptions::callback(&mut stop)`), so that
+/// the caller can read its state afterwards.
+impl<C: Callback + ?Sized> Callback for &mut C {
+    fn on_train_begin(&mut self, info: &TrainBegin) {
+        (**self).on_train_begin(info);
+    }
+    fn on_epoch_begin(&mut self, epoch: usize) {
+        (**self).on_epoch_begin(epoch);
+    }
+    fn on_batch_end(&mut self, logs: &BatchLogs<'_>) {
+        (**self).on_batch_end(logs);
+    }
+    fn on_epoch_end(&mut self, logs: &EpochLogs<'_>) -> ControlFlow<()> {
+        (**self).on_epoch_end(logs)
+    }
+    fn on_train_end(&mut self, layers: &mut [Dense]) {
+        (**self).on_train_end(layers);
     }
 }
 
@@ -95,19 +120,41 @@ pub enum Monitor {
 }
 
 /// Stops training when the monitored quantity has not improved by more than
-/// `min_delta` for `patience` epochs, as Keras' `EarlyStopping`.
+/// `min_delta` for `patience` epochs, as Keras' `EarlyStopping`; with
+/// [`restore_best_weights`](EarlyStopping::restore_best_weights), the model
+/// ends with the weights of its best epoch (as Keras 3: whether or not it
+/// stopped early).
+///
+/// Lend it to `fit` with `&mut` to read [`stopped_epoch`](EarlyStopping::stopped_epoch)
+/// and [`best_epoch`](EarlyStopping::best_epoch) afterwards:
 ///
 /// ```
-/// use sigmoid_nn::{EarlyStopping, Monitor};
-/// let stop = EarlyStopping::new(Monitor::ValLoss).patience(5).min_delta(1e-4);
-/// assert_eq!(stop.stopped_epoch(), None);
+/// use ndarray::array;
+/// use sigmoid_nn::{Activation, Dense, EarlyStopping, FitOptions, Loss, Monitor, Sequential, Sgd};
+///
+/// let x = array![[0.0_f32], [1.0], [2.0], [3.0]];
+/// let y = array![[0.0_f32], [0.0], [1.0], [1.0]];
+/// let mut model = Sequential::with_seed(1, 7);
+/// model.add(Dense::new(1).activation(Activation::Sigmoid));
+/// model.compile(Sgd::new(0.5), Loss::BinaryCrossentropy, &[])?;
+/// // Accuracy reaches 1.0 and cannot improve further, so training stops.
+/// let mut stop = EarlyStopping::new(Monitor::Accuracy).patience(2);
+/// let history = model.fit(&x, &y, FitOptions::new().epochs(500).batch_size(4).callback(&mut stop))?;
+/// let stopped = stop.stopped_epoch().expect("accuracy stops improving");
+/// assert!(stopped < 500);
+/// assert_eq!(history.stopped_epoch, Some(stopped));
+/// assert_eq!(history.loss.len(), stopped);
+/// # Ok::<(), sigmoid_nn::NnError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct EarlyStopping {
     monitor: Monitor,
     patience: usize,
     min_delta: f64,
+    restore_best_weights: bool,
     best: Option<f64>,
+    best_epoch: Option<usize>,
+    best_weights: Option<Vec<Dense>>,
     wait: usize,
     stopped_epoch: Option<usize>,
 }
@@ -119,7 +166,10 @@ impl EarlyStopping {
             monitor,
             patience: 0,
             min_delta: 0.0,
+            restore_best_weights: false,
             best: None,
+            best_epoch: None,
+            best_weights: None,
             wait: 0,
             stopped_epoch: None,
         }
@@ -139,14 +189,27 @@ impl EarlyStopping {
         self
     }
 
+    /// At the end of training, set the weights back to those of the best
+    /// epoch (builder style; Keras' `restore_best_weights=True`).
+    #[must_use]
+    pub fn restore_best_weights(mut self, restore: bool) -> Self {
+        self.restore_best_weights = restore;
+        self
+    }
+
     /// The epoch at which training was stopped, if it was.
     pub fn stopped_epoch(&self) -> Option<usize> {
         self.stopped_epoch
     }
+
+    /// The epoch with the best monitored value so far, if an epoch has ended.
+    pub fn best_epoch(&self) -> Option<usize> {
+        self.best_epoch
+    }
 }
 
 impl Callback for EarlyStopping {
-    fn on_epoch_end(&mut self, logs: &EpochLogs) -> ControlFlow<()> {
+    fn on_epoch_end(&mut self, logs: &EpochLogs<'_>) -> ControlFlow<()> {
         let (value, lower_is_better) = match self.monitor {
             Monitor::ValLoss => (logs.val_loss.unwrap_or(logs.loss), true),
             Monitor::Loss => (logs.loss, true),
@@ -160,6 +223,10 @@ impl Callback for EarlyStopping {
         };
         if improved {
             self.best = Some(value);
+            self.best_epoch = Some(logs.epoch);
+            if self.restore_best_weights {
+                self.best_weights = Some(logs.layers.to_vec());
+            }
             self.wait = 0;
             return ControlFlow::Continue(());
         }
@@ -169,6 +236,12 @@ impl Callback for EarlyStopping {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
+        }
+    }
+
+    fn on_train_end(&mut self, layers: &mut [Dense]) {
+        if let Some(best) = self.best_weights.take() {
+            layers.clone_from_slice(&best);
         }
     }
 }

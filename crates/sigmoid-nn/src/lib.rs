@@ -32,6 +32,41 @@
 //! - [`data`]: CSV data sets with precise errors, standardisation, and the
 //!   bundled breast-cancer data.
 //!
+//! # Where things are
+//! One concept a file: `model.rs` ([`Sequential`]), `layer.rs` ([`Dense`]),
+//! `fit.rs` (the training loop and [`FitOptions`]), `backprop.rs`
+//! (gradients), `loss.rs` ([`Loss`]), `metrics.rs` ([`Metric`],
+//! [`Evaluation`]), `history.rs` ([`History`]), `callbacks.rs`,
+//! `optimizer.rs`, `io.rs` (the model file), `data/` (CSV and the bundled
+//! data, whose files are in the crate's own `data/` folder).
+//!
+//! # The model file
+//! [`Sequential::save`] writes a [safetensors](https://huggingface.co/docs/safetensors)
+//! file, readable by the `safetensors` packages of Python (numpy, PyTorch, …):
+//! - tensors `layers.{i}.kernel`, f32, shape **`[inputs, units]`**, and
+//!   `layers.{i}.bias`, f32, shape `[units]`, for layer i = 0, 1, …; a
+//!   layer computes `activation(x @ kernel + bias)` with x of shape
+//!   `[rows, inputs]`. This is Keras' layout; PyTorch's `nn.Linear.weight`
+//!   is `[units, inputs]`, so it takes `kernel.T` (a square kernel loaded
+//!   without the transpose gives wrong predictions and no error).
+//! - metadata key [`ARCHITECTURE_KEY`] (`sigmoid_nn.architecture`): JSON
+//!   `{"format": "sigmoid-nn", "version": 1, "input_dim": n, "seed": s,
+//!   "layers": [{"class_name": "Dense", "units": u, "activation": "sigmoid"}, …]}`,
+//!   activations by their Keras names (`linear`, `sigmoid`, `relu`, `tanh`,
+//!   `hard_sigmoid`, `silu`, `softplus`).
+//! - any other metadata given to [`Sequential::save_with_metadata`]. The
+//!   `sigmoid train` command adds `sigmoid.standardizer`
+//!   (`{"mean": [...], "std": [...]}`: see [`data::Standardizer`]; the std
+//!   is the population one, divided by n, and 1 for a constant column; apply
+//!   `(x − mean) / std` before the first layer), `sigmoid.features` (the
+//!   feature names in input order, JSON), `sigmoid.target` and
+//!   `sigmoid.labels` (`{"negative": …, "positive": …}`, the label values
+//!   that were 0 and 1).
+//!
+//! The README's "The model file" section has a Python snippet, run by the
+//! `sigmoid-cli` test `model_file`, that reproduces `sigmoid predict` with
+//! numpy.
+//!
 //! # Exactness
 //! The loss after a sigmoid output layer is computed from the logits (as
 //! Keras does) with [`sigmoid::bce_with_logits_mean`]; every activation and
@@ -41,19 +76,28 @@
 
 #![warn(missing_docs)]
 
+mod backprop;
 pub mod callbacks;
 pub mod data;
 mod error;
+mod fit;
+mod history;
 mod io;
 mod layer;
+mod loss;
+mod metrics;
 mod model;
 mod optimizer;
 
 pub use callbacks::{BatchLogs, Callback, EarlyStopping, EpochLogs, Monitor, TrainBegin};
 pub use error::NnError;
+pub use fit::FitOptions;
+pub use history::History;
 pub use io::{ARCHITECTURE_KEY, write_atomic};
 pub use layer::{Dense, LayerGradient, LayerTrace};
-pub use model::{DEFAULT_SEED, EPSILON, Evaluation, FitOptions, History, Loss, Metric, Sequential};
+pub use loss::{EPSILON, Loss};
+pub use metrics::{Evaluation, Metric};
+pub use model::{DEFAULT_SEED, Sequential};
 pub use ndarray;
 pub use optimizer::{Adam, Optimizer, Sgd};
 pub use sigmoid::Activation;

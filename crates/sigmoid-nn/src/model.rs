@@ -1,210 +1,23 @@
-//! [`Sequential`]: a stack of [`Dense`] layers, compiled, trained and evaluated as in Keras.
+//! [`Sequential`]: a stack of [`Dense`] layers, compiled, evaluated and
+//! summarised as in Keras. Training is in `fit.rs`, backpropagation in
+//! `backprop.rs`, the loss in `loss.rs`.
 
 use std::fmt::Write as _;
-use std::ops::ControlFlow;
-use std::str::FromStr;
-use std::time::Instant;
 
-use ndarray::{Array2, ArrayView2, AsArray, Axis, Ix2, linalg::general_mat_mul, s};
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
-use rand_chacha::ChaCha8Rng;
-use sigmoid::Activation;
+use ndarray::{Array2, ArrayView2, AsArray, Ix2};
 
-use crate::callbacks::{BatchLogs, Callback, EpochLogs, TrainBegin};
+use crate::loss::loss_grad;
 use crate::optimizer::OptimizerState;
-use crate::{Dense, LayerGradient, LayerTrace, NnError, Optimizer};
-
-/// Keras' `epsilon()`: probabilities are clipped to [ε, 1 − ε] for the loss.
-pub const EPSILON: f32 = 1e-7;
+use crate::{Dense, Evaluation, LayerTrace, Loss, Metric, NnError, Optimizer};
 
 /// The default seed of [`Sequential::new`].
 pub const DEFAULT_SEED: u64 = 42;
 
-/// The loss function. Binary cross-entropy is the one this crate trains with.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Loss {
-    /// Keras' `binary_crossentropy`, averaged over outputs and rows. After a
-    /// sigmoid output layer it is computed from the logits z:
-    /// `max(z,0) − z·y + log1p(exp(−|z|))`; otherwise from the probabilities
-    /// clipped to [1e-7, 1 − 1e-7].
-    #[default]
-    BinaryCrossentropy,
-}
-
-impl FromStr for Loss {
-    type Err = NnError;
-    fn from_str(s: &str) -> Result<Self, NnError> {
-        match s.trim() {
-            "binary_crossentropy" | "bce" => Ok(Loss::BinaryCrossentropy),
-            other => Err(NnError::InvalidArgument(format!(
-                "unknown loss {other:?} (expected \"binary_crossentropy\")"
-            ))),
-        }
-    }
-}
-
-/// A metric reported during training.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Metric {
-    /// Keras' `binary_accuracy`: the fraction of outputs with (p > 0.5) == y.
-    Accuracy,
-}
-
-impl FromStr for Metric {
-    type Err = NnError;
-    fn from_str(s: &str) -> Result<Self, NnError> {
-        match s.trim() {
-            "accuracy" | "acc" | "binary_accuracy" => Ok(Metric::Accuracy),
-            other => Err(NnError::InvalidArgument(format!(
-                "unknown metric {other:?} (expected \"accuracy\")"
-            ))),
-        }
-    }
-}
-
-/// Options of [`Sequential::fit`], with Keras' defaults: 1 epoch, batch size
-/// 32 (the last partial batch kept), shuffled each epoch, no validation.
-///
-/// ```
-/// use sigmoid_nn::{EarlyStopping, FitOptions, Monitor};
-/// let options = FitOptions::new()
-///     .epochs(100)
-///     .batch_size(32)
-///     .validation_split(0.2)
-///     .seed(7)
-///     .callback(EarlyStopping::new(Monitor::ValLoss).patience(10));
-/// assert_eq!(options.epochs, 100);
-/// ```
-pub struct FitOptions<'a> {
-    /// Passes over the training data.
-    pub epochs: usize,
-    /// Rows per step.
-    pub batch_size: usize,
-    /// Shuffle the training rows before each epoch.
-    pub shuffle: bool,
-    /// The fraction of rows held out for validation, taken from the end before shuffling.
-    pub validation_split: f64,
-    /// The shuffling seed (default: derived from the model's seed).
-    pub seed: Option<u64>,
-    validation_data: Option<(ArrayView2<'a, f32>, ArrayView2<'a, f32>)>,
-    callbacks: Vec<Box<dyn Callback + 'a>>,
-}
-
-impl Default for FitOptions<'_> {
-    fn default() -> Self {
-        FitOptions {
-            epochs: 1,
-            batch_size: 32,
-            shuffle: true,
-            validation_split: 0.0,
-            seed: None,
-            validation_data: None,
-            callbacks: Vec::new(),
-        }
-    }
-}
-
-impl std::fmt::Debug for FitOptions<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FitOptions")
-            .field("epochs", &self.epochs)
-            .field("batch_size", &self.batch_size)
-            .field("shuffle", &self.shuffle)
-            .field("validation_split", &self.validation_split)
-            .field("seed", &self.seed)
-            .field("validation_data", &self.validation_data.is_some())
-            .field("callbacks", &self.callbacks.len())
-            .finish()
-    }
-}
-
-impl<'a> FitOptions<'a> {
-    /// Keras' defaults.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets the number of epochs.
-    #[must_use]
-    pub fn epochs(mut self, epochs: usize) -> Self {
-        self.epochs = epochs;
-        self
-    }
-    /// Sets the batch size.
-    #[must_use]
-    pub fn batch_size(mut self, batch_size: usize) -> Self {
-        self.batch_size = batch_size;
-        self
-    }
-    /// Turns shuffling on or off.
-    #[must_use]
-    pub fn shuffle(mut self, shuffle: bool) -> Self {
-        self.shuffle = shuffle;
-        self
-    }
-    /// Holds out this fraction of the rows (the last ones) for validation.
-    #[must_use]
-    pub fn validation_split(mut self, fraction: f64) -> Self {
-        self.validation_split = fraction;
-        self
-    }
-    /// Uses these rows for validation (instead of a split).
-    #[must_use]
-    pub fn validation_data(
-        mut self,
-        x: impl AsArray<'a, f32, Ix2>,
-        y: impl AsArray<'a, f32, Ix2>,
-    ) -> Self {
-        self.validation_data = Some((x.into(), y.into()));
-        self
-    }
-    /// Sets the shuffling seed.
-    #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = Some(seed);
-        self
-    }
-    /// Adds a callback (early stopping, a progress display, ...).
-    #[must_use]
-    pub fn callback(mut self, callback: impl Callback + 'a) -> Self {
-        self.callbacks.push(Box::new(callback));
-        self
-    }
-}
-
-/// The per-epoch record of [`Sequential::fit`], as Keras' `History.history`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-pub struct History {
-    /// Training loss per epoch.
-    pub loss: Vec<f64>,
-    /// Training accuracy per epoch (empty unless accuracy is a compiled metric).
-    pub accuracy: Vec<f64>,
-    /// Validation loss per epoch (empty without validation data).
-    pub val_loss: Vec<f64>,
-    /// Validation accuracy per epoch (empty without validation data or the metric).
-    pub val_accuracy: Vec<f64>,
-    /// Wall-clock seconds per epoch.
-    pub epoch_seconds: Vec<f64>,
-    /// The epoch at which a callback stopped training, if one did.
-    pub stopped_epoch: Option<usize>,
-}
-
-/// The result of [`Sequential::evaluate`].
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
-pub struct Evaluation {
-    /// Mean binary cross-entropy.
-    pub loss: f64,
-    /// Binary accuracy.
-    pub accuracy: f64,
-}
-
 #[derive(Clone, Debug)]
-struct Compiled {
-    optimizer: Optimizer,
-    metrics: Vec<Metric>,
-    state: OptimizerState,
+pub(crate) struct Compiled {
+    pub(crate) optimizer: Optimizer,
+    pub(crate) metrics: Vec<Metric>,
+    pub(crate) state: OptimizerState,
 }
 
 /// A linear stack of [`Dense`] layers, as Keras' `Sequential`.
@@ -217,15 +30,8 @@ struct Compiled {
 pub struct Sequential {
     input_dim: usize,
     seed: u64,
-    layers: Vec<Dense>,
-    compiled: Option<Compiled>,
-}
-
-/// Loss, accuracy count and the gradient with respect to the last layer's pre-activation.
-struct LossGrad {
-    loss: f64,
-    correct: usize,
-    d_pre: Array2<f32>,
+    pub(crate) layers: Vec<Dense>,
+    pub(crate) compiled: Option<Compiled>,
 }
 
 impl Sequential {
@@ -278,6 +84,14 @@ impl Sequential {
             c.state = OptimizerState::default();
         }
         self
+    }
+
+    /// The output layer.
+    ///
+    /// # Panics
+    /// If there are no layers (callers check first).
+    pub(crate) fn last_layer(&self) -> &Dense {
+        self.layers.last().expect("the model has layers")
     }
 
     /// The layers, first to last.
@@ -357,7 +171,7 @@ impl Sequential {
         self.forward_batch(x)
     }
 
-    fn forward_batch(&self, x: ArrayView2<'_, f32>) -> Vec<LayerTrace> {
+    pub(crate) fn forward_batch(&self, x: ArrayView2<'_, f32>) -> Vec<LayerTrace> {
         let mut traces: Vec<LayerTrace> = Vec::with_capacity(self.layers.len());
         for layer in &self.layers {
             let trace = match traces.last() {
@@ -396,129 +210,19 @@ impl Sequential {
         let (x, y) = (x.into(), y.into());
         self.check_xy(x, y)?;
         let traces = self.forward_batch(x);
-        let lg = self.loss_grad(traces.last().expect("checked non-empty"), y, false);
+        let lg = loss_grad(
+            self.last_layer(),
+            traces.last().expect("checked non-empty"),
+            y,
+            false,
+        );
         Ok(Evaluation {
             loss: lg.loss,
             accuracy: lg.correct as f64 / y.len() as f64,
         })
     }
 
-    /// The gradient of the mean binary cross-entropy on this batch with
-    /// respect to every layer's kernel and bias (computed from the logits
-    /// when the last layer is a sigmoid), without updating anything.
-    ///
-    /// # Errors
-    /// [`NnError::NoLayers`]; [`NnError::Shape`] if the shapes do not fit.
-    pub fn gradients<'a>(
-        &self,
-        x: impl AsArray<'a, f32, Ix2>,
-        y: impl AsArray<'a, f32, Ix2>,
-    ) -> Result<Vec<LayerGradient>, NnError> {
-        let (x, y) = (x.into(), y.into());
-        self.check_xy(x, y)?;
-        let traces = self.forward_batch(x);
-        let lg = self.loss_grad(traces.last().expect("checked non-empty"), y, true);
-        Ok(self.backward(x, &traces, lg.d_pre))
-    }
-
-    /// The mean loss over the rows of `y` and the number of correct outputs,
-    /// and (when `grad`) the gradient with respect to the last pre-activation.
-    fn loss_grad(&self, last: &LayerTrace, y: ArrayView2<'_, f32>, grad: bool) -> LossGrad {
-        let layer = self.layers.last().expect("non-empty");
-        let count = y.len();
-        let y = y.as_standard_layout();
-        let y = y.as_slice().expect("standard layout");
-        let pre = last.pre_activation.as_slice().expect("standard layout");
-        let out = last.output.as_slice().expect("standard layout");
-        let correct = out
-            .iter()
-            .zip(y)
-            .filter(|&(&p, &t)| f32::from(u8::from(p > 0.5)) == t)
-            .count();
-        let scale = 1.0 / count as f32;
-        if layer.activation_fn() == Activation::Sigmoid {
-            // Keras: from the logits; d loss / dz = (σ(z) − y) / m.
-            let loss = f64::from(sigmoid::bce_with_logits_mean(pre, y));
-            let mut d_pre = Array2::zeros(last.pre_activation.raw_dim());
-            if grad {
-                let d = d_pre.as_slice_mut().expect("standard layout");
-                for ((d, &p), &t) in d.iter_mut().zip(out).zip(y) {
-                    *d = (p - t) * scale;
-                }
-            }
-            return LossGrad {
-                loss,
-                correct,
-                d_pre,
-            };
-        }
-        // Probabilities clipped to [ε, 1 − ε], as Keras' binary_crossentropy.
-        let (lo, hi) = (EPSILON, 1.0 - EPSILON);
-        let mut sum = 0.0_f64;
-        let mut d_out = vec![0.0_f32; count];
-        for ((&p, &t), d) in out.iter().zip(y).zip(&mut d_out) {
-            let q = p.clamp(lo, hi);
-            let (qd, td) = (f64::from(q), f64::from(t));
-            sum -= td * qd.ln() + (1.0 - td) * (1.0 - qd).ln();
-            if grad && (lo..=hi).contains(&p) {
-                *d = (-t / q + (1.0 - t) / (1.0 - q)) * scale;
-            }
-        }
-        let mut d_pre = Array2::zeros(last.pre_activation.raw_dim());
-        if grad {
-            layer.activation_fn().backward(
-                pre,
-                out,
-                &d_out,
-                d_pre.as_slice_mut().expect("standard layout"),
-            );
-        }
-        LossGrad {
-            loss: sum / count as f64,
-            correct,
-            d_pre,
-        }
-    }
-
-    /// Backpropagation from d loss / d (last pre-activation).
-    fn backward(
-        &self,
-        x: ArrayView2<'_, f32>,
-        traces: &[LayerTrace],
-        mut d_pre: Array2<f32>,
-    ) -> Vec<LayerGradient> {
-        let n = self.layers.len();
-        let mut grads = Vec::with_capacity(n);
-        for l in (0..n).rev() {
-            let input = if l == 0 {
-                x
-            } else {
-                traces[l - 1].output.view()
-            };
-            let layer = &self.layers[l];
-            let mut kernel = Array2::zeros(layer.kernel().raw_dim());
-            general_mat_mul(1.0, &input.t(), &d_pre, 0.0, &mut kernel);
-            let bias = d_pre.sum_axis(Axis(0));
-            if l > 0 {
-                let prev = &traces[l - 1];
-                let mut d_out = Array2::zeros(prev.output.raw_dim());
-                general_mat_mul(1.0, &d_pre, &layer.kernel().t(), 0.0, &mut d_out);
-                let mut d_prev = Array2::zeros(prev.output.raw_dim());
-                self.layers[l - 1].activation_fn().backward(
-                    prev.pre_activation.as_slice().expect("standard layout"),
-                    prev.output.as_slice().expect("standard layout"),
-                    d_out.as_slice().expect("standard layout"),
-                    d_prev.as_slice_mut().expect("standard layout"),
-                );
-                d_pre = d_prev;
-            }
-            grads.push(LayerGradient { kernel, bias });
-        }
-        grads.reverse();
-        grads
-    }
-
-    fn check_x(&self, x: ArrayView2<'_, f32>) -> Result<(), NnError> {
+    pub(crate) fn check_x(&self, x: ArrayView2<'_, f32>) -> Result<(), NnError> {
         if self.layers.is_empty() {
             return Err(NnError::NoLayers);
         }
@@ -532,7 +236,11 @@ impl Sequential {
         Ok(())
     }
 
-    fn check_xy(&self, x: ArrayView2<'_, f32>, y: ArrayView2<'_, f32>) -> Result<(), NnError> {
+    pub(crate) fn check_xy(
+        &self,
+        x: ArrayView2<'_, f32>,
+        y: ArrayView2<'_, f32>,
+    ) -> Result<(), NnError> {
         self.check_x(x)?;
         if y.ncols() != self.output_dim() {
             return Err(NnError::Shape(format!(
@@ -552,181 +260,6 @@ impl Sequential {
             return Err(NnError::Shape("no rows".into()));
         }
         Ok(())
-    }
-
-    /// Trains on (`x`, `y`) as Keras' `fit`: mini-batch steps of the compiled
-    /// optimizer on the binary cross-entropy, with the options' batch size,
-    /// shuffling, validation and callbacks.
-    ///
-    /// # Errors
-    /// [`NnError::NotCompiled`]; [`NnError::Shape`] for shapes that do not
-    /// fit; [`NnError::InvalidArgument`] for a batch size of 0 or a
-    /// validation split outside [0, 1) or leaving no rows on either side;
-    /// [`NnError::NonFiniteLoss`] when a batch's loss is NaN or infinite
-    /// (the weights are then those before that batch).
-    pub fn fit<'a>(
-        &mut self,
-        x: impl AsArray<'a, f32, Ix2>,
-        y: impl AsArray<'a, f32, Ix2>,
-        options: FitOptions<'_>,
-    ) -> Result<History, NnError> {
-        let (x, y): (ArrayView2<'a, f32>, ArrayView2<'a, f32>) = (x.into(), y.into());
-        let FitOptions {
-            epochs,
-            batch_size,
-            shuffle,
-            validation_split,
-            seed,
-            validation_data,
-            mut callbacks,
-        } = options;
-        if self.compiled.is_none() {
-            return Err(NnError::NotCompiled);
-        }
-        self.check_xy(x, y)?;
-        if batch_size == 0 {
-            return Err(NnError::InvalidArgument(
-                "the batch size must be at least 1".into(),
-            ));
-        }
-        if !(0.0..1.0).contains(&validation_split) {
-            return Err(NnError::InvalidArgument(format!(
-                "the validation split must be in [0, 1), not {validation_split}"
-            )));
-        }
-        let n = x.nrows();
-        let split_at = if validation_split > 0.0 {
-            let at = (n as f64 * (1.0 - validation_split)).floor() as usize;
-            if at == 0 || at == n {
-                return Err(NnError::InvalidArgument(format!(
-                    "a validation split of {validation_split} of {n} rows leaves no rows for {}",
-                    if at == 0 { "training" } else { "validation" }
-                )));
-            }
-            at
-        } else {
-            n
-        };
-        let (x_train, x_val_split) = x.split_at(Axis(0), split_at);
-        let (y_train, y_val_split) = y.split_at(Axis(0), split_at);
-        let validation = match validation_data {
-            Some((vx, vy)) => {
-                self.check_xy(vx, vy)?;
-                Some((vx, vy))
-            }
-            None if split_at < n => Some((x_val_split, y_val_split)),
-            None => None,
-        };
-        let compiled = self.compiled.as_ref().expect("checked");
-        let accuracy = compiled.metrics.contains(&Metric::Accuracy);
-        let optimizer = compiled.optimizer;
-        let mut state = std::mem::take(&mut self.compiled.as_mut().expect("checked").state);
-
-        let mut rng = ChaCha8Rng::seed_from_u64(seed.unwrap_or(self.seed ^ 0x5348_5546_464c_4521));
-        let mut order: Vec<usize> = (0..split_at).collect();
-        let steps = split_at.div_ceil(batch_size);
-        let outputs = y.ncols();
-        for cb in &mut callbacks {
-            cb.on_train_begin(&TrainBegin {
-                epochs,
-                steps_per_epoch: steps,
-                samples: split_at,
-            });
-        }
-        let mut history = History::default();
-        let result = (|| {
-            for epoch in 1..=epochs {
-                let start = Instant::now();
-                for cb in &mut callbacks {
-                    cb.on_epoch_begin(epoch);
-                }
-                if shuffle {
-                    order.shuffle(&mut rng);
-                }
-                let (mut loss_sum, mut correct, mut seen) = (0.0_f64, 0_usize, 0_usize);
-                for (b, rows) in order.chunks(batch_size).enumerate() {
-                    let (xb, yb);
-                    let (xv, yv) = if shuffle {
-                        xb = x_train.select(Axis(0), rows);
-                        yb = y_train.select(Axis(0), rows);
-                        (xb.view(), yb.view())
-                    } else {
-                        let r = rows[0]..rows[0] + rows.len();
-                        (x_train.slice(s![r.clone(), ..]), y_train.slice(s![r, ..]))
-                    };
-                    let traces = self.forward_batch(xv);
-                    let lg = self.loss_grad(traces.last().expect("non-empty"), yv, true);
-                    if !lg.loss.is_finite() {
-                        return Err(NnError::NonFiniteLoss {
-                            epoch,
-                            batch: b + 1,
-                            value: lg.loss,
-                        });
-                    }
-                    let grads = self.backward(xv, &traces, lg.d_pre);
-                    state.apply(&optimizer, &mut self.layers, &grads);
-                    let m = rows.len();
-                    loss_sum += lg.loss * m as f64;
-                    correct += lg.correct;
-                    seen += m;
-                    if !callbacks.is_empty() {
-                        let logs = BatchLogs {
-                            epoch,
-                            batch: b + 1,
-                            size: m,
-                            loss: lg.loss,
-                            running_loss: loss_sum / seen as f64,
-                            running_accuracy: if accuracy {
-                                correct as f64 / (seen * outputs) as f64
-                            } else {
-                                f64::NAN
-                            },
-                            layers: &self.layers,
-                        };
-                        for cb in &mut callbacks {
-                            cb.on_batch_end(&logs);
-                        }
-                    }
-                }
-                let loss = loss_sum / seen as f64;
-                let acc = correct as f64 / (seen * outputs) as f64;
-                history.loss.push(loss);
-                if accuracy {
-                    history.accuracy.push(acc);
-                }
-                let (mut val_loss, mut val_accuracy) = (None, None);
-                if let Some((vx, vy)) = validation {
-                    let e = self.evaluate(vx, vy)?;
-                    history.val_loss.push(e.loss);
-                    val_loss = Some(e.loss);
-                    if accuracy {
-                        history.val_accuracy.push(e.accuracy);
-                        val_accuracy = Some(e.accuracy);
-                    }
-                }
-                let seconds = start.elapsed().as_secs_f64();
-                history.epoch_seconds.push(seconds);
-                let logs = EpochLogs {
-                    epoch,
-                    loss,
-                    accuracy: if accuracy { acc } else { f64::NAN },
-                    val_loss,
-                    val_accuracy,
-                    seconds,
-                };
-                let mut stop = false;
-                for cb in &mut callbacks {
-                    stop |= cb.on_epoch_end(&logs) == ControlFlow::Break(());
-                }
-                if stop {
-                    history.stopped_epoch = Some(epoch);
-                    break;
-                }
-            }
-            Ok(())
-        })();
-        self.compiled.as_mut().expect("checked").state = state;
-        result.map(|()| history)
     }
 
     /// A table of the layers, their output shapes and parameter counts, as

@@ -214,6 +214,54 @@ fn early_stopping_stops() {
     assert_eq!(h.loss.len(), 3);
 }
 
+/// Validation labels that are the opposite of the training labels: the
+/// better the model fits, the worse its validation loss, so the best
+/// validation epoch is early and the last is worse.
+fn diverging_validation() -> (Array2<f32>, Array2<f32>, Array2<f32>) {
+    let (x, y) = toy(64, 4, 1);
+    let y_val = y.mapv(|v| 1.0 - v);
+    (x, y, y_val)
+}
+
+fn train_watching_val_loss(restore: bool) -> (Sequential, Vec<f64>, EarlyStopping) {
+    let (x, y, y_val) = diverging_validation();
+    let mut model = mlp(Activation::Tanh, Activation::Sigmoid, 1);
+    model
+        .compile(Sgd::new(0.5), Loss::BinaryCrossentropy, &[])
+        .unwrap();
+    let mut stop = EarlyStopping::new(Monitor::ValLoss)
+        .patience(3)
+        .restore_best_weights(restore);
+    let h = model
+        .fit(
+            &x,
+            &y,
+            FitOptions::new()
+                .epochs(200)
+                .validation_data(&x, &y_val)
+                .callback(&mut stop),
+        )
+        .unwrap();
+    (model, h.val_loss, stop)
+}
+
+#[test]
+fn early_stopping_restores_the_best_weights() {
+    let (x, _, y_val) = diverging_validation();
+    let (restored, val_loss, stop) = train_watching_val_loss(true);
+    let best = val_loss.iter().copied().fold(f64::INFINITY, f64::min);
+    let best_epoch = stop.best_epoch().unwrap();
+    assert_eq!(val_loss[best_epoch - 1], best);
+    assert!(stop.stopped_epoch().unwrap() > best_epoch);
+    // The restored model is the best epoch's model, exactly.
+    assert_eq!(loss(&restored, &x, &y_val), best);
+    // Without restoring, the model keeps the last epoch's (worse) weights.
+    let (last, val_loss, _) = train_watching_val_loss(false);
+    let final_loss = loss(&last, &x, &y_val);
+    assert_eq!(final_loss, *val_loss.last().unwrap());
+    assert!(final_loss > best, "{final_loss} vs best {best}");
+}
+
 #[test]
 fn errors_are_clear() {
     let (x, y) = toy(8, 4, 1);

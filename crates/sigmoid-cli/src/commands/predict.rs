@@ -1,111 +1,178 @@
-//! `sigmoid predict`: the probabilities a model saved by `sigmoid train`
-//! gives for each row of a CSV file.
+//! `sigmoid predict`: apply a model saved by `sigmoid train --save` to the
+//! rows of a CSV file: columns matched by name, the probability and the
+//! predicted class of each row, optionally with an id column passed through.
 
-use std::fmt::Write as _;
-use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use sigmoid_nn::Sequential;
-use sigmoid_nn::data::{Standardizer, Table};
+use sigmoid_nn::data::{CsvText, Delimiter, quote};
 
-use super::train::{META_FEATURES, META_STANDARDIZER, META_TARGET};
+use crate::args::parse_delimiter;
+use crate::model_file::SavedModel;
+use crate::output;
 
-/// Write one probability per row of a CSV file, from a saved model.
+/// Write the probability and the predicted class of each row of a CSV file.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  sigmoid train --save model.safetensors\n  sigmoid predict --model model.safetensors --data rows.csv --out probabilities.csv"
+    after_help = "The file needs the model's feature columns, by name, in any order; other columns \
+                  (the target, an id, ...) are ignored. Output: CSV with `probability` and `class` \
+                  (the label value that was 1 when probability > --threshold), and the --id column \
+                  first if given.\n\nExample:\n  sigmoid train --save model.safetensors\n  \
+                  sigmoid predict --model model.safetensors --data rows.csv --id id --out predictions.csv"
 )]
 pub struct Args {
     /// A model saved by `sigmoid train --save`.
     #[arg(long, value_name = "FILE.safetensors")]
     pub model: PathBuf,
-    /// CSV file with a header row and the model's feature columns (a target column is ignored).
+    /// CSV file with a header row and the model's feature columns.
     #[arg(long, value_name = "FILE.csv")]
     pub data: PathBuf,
-    /// Write the probabilities here (CSV with a header) instead of stdout.
-    #[arg(long, value_name = "FILE.csv")]
-    pub out: Option<PathBuf>,
+    /// Write the predictions here (CSV with a header); `-` is stdout.
+    #[arg(long, value_name = "FILE.csv", default_value = output::STDOUT)]
+    pub out: PathBuf,
+    /// Copy this column of --data into the output, first (an id, a name).
+    #[arg(long, value_name = "COLUMN")]
+    pub id: Option<String>,
+    /// A row's class is the positive label when its probability is above this.
+    #[arg(long, default_value_t = 0.5, value_name = "P")]
+    pub threshold: f32,
+    /// Field separator of --data: comma, tab or semicolon [default: detected from the header].
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<Delimiter>,
+}
+
+/// A float in the shortest notation that reads back as the same f32: plain
+/// (`0.25`) or scientific (`1.5e-9`), whichever is shorter.
+pub fn shortest(v: f32) -> String {
+    let plain = v.to_string();
+    let scientific = format!("{v:e}");
+    if scientific.len() < plain.len() {
+        scientific
+    } else {
+        plain
+    }
 }
 
 pub fn run(args: &Args) -> Result<()> {
-    let (model, meta) = Sequential::load_with_metadata(&args.model)?;
-    let model_name = args.model.display();
-    let scaler = match meta.get(META_STANDARDIZER) {
-        Some(json) => {
-            Some(Standardizer::from_json(json).map_err(|e| anyhow::anyhow!("{model_name}: {e}"))?)
-        }
-        None => None,
-    };
-    let features: Option<Vec<String>> = match meta.get(META_FEATURES) {
-        Some(json) => Some(
-            serde_json::from_str(json)
-                .map_err(|e| anyhow::anyhow!("{model_name}: bad feature list: {e}"))?,
-        ),
-        None => None,
-    };
-    if scaler
-        .as_ref()
-        .is_some_and(|s| s.mean.len() != model.input_dim())
-        || features
-            .as_ref()
-            .is_some_and(|f| f.len() != model.input_dim())
-    {
+    if !(0.0..=1.0).contains(&args.threshold) {
         bail!(
-            "{model_name}: the saved statistics do not match the model's {} inputs",
-            model.input_dim()
+            "--threshold must be between 0 and 1, not {}",
+            args.threshold
         );
     }
-
-    let mut table = Table::from_csv_path(&args.data)?;
-    if let Some(target) = meta.get(META_TARGET) {
-        table.take_column(target);
-    }
+    output::check_writable("--out", &args.out)?;
+    let saved = SavedModel::load(&args.model)?;
+    let text = CsvText::from_path(&args.data, args.delimiter)?;
     let data_name = args.data.display();
-    if table.columns.len() != model.input_dim() {
-        bail!(
-            "{data_name}: {} feature columns, but the model {model_name} takes {}",
-            table.columns.len(),
-            model.input_dim()
-        );
-    }
-    let mismatch = features.as_ref().and_then(|f| {
-        table
-            .columns
-            .iter()
-            .zip(f)
-            .position(|(a, b)| a != b)
-            .map(|i| (i, f))
-    });
-    if let Some((i, features)) = mismatch {
-        bail!(
-            "{data_name}: column {} is {:?}, but the model {model_name} expects {:?} there",
-            i + 1,
-            table.columns[i],
-            features[i]
-        );
-    }
-    let x = match &scaler {
-        Some(s) => s.transform(&table.values),
-        None => table.values.clone(),
+    let id = match &args.id {
+        Some(name) => match text.column_index(name) {
+            Some(i) => Some(i),
+            None => bail!("{data_name}: no column {} for --id", quote(name)),
+        },
+        None => None,
     };
-    let p = model.predict(&x)?;
+    let inputs = feature_columns(&saved, &text, id)?;
+    let x = text.numbers(&inputs)?;
+    let x = match &saved.scaler {
+        Some(s) => s.transform(&x),
+        None => x,
+    };
+    let p = saved.model.predict(&x)?;
 
-    let mut text = String::new();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = Vec::new();
+    if let Some(name) = &args.id {
+        header.push(name.clone());
+    }
     if p.ncols() == 1 {
-        text.push_str("probability\n");
+        header.extend(["probability".to_string(), "class".to_string()]);
     } else {
-        let names: Vec<String> = (0..p.ncols()).map(|i| format!("probability_{i}")).collect();
-        text.push_str(&names.join(","));
-        text.push('\n');
+        for k in 0..p.ncols() {
+            header.extend([format!("probability_{k}"), format!("class_{k}")]);
+        }
     }
-    for row in p.rows() {
-        let cells: Vec<String> = row.iter().map(|v| v.to_string()).collect();
-        let _ = writeln!(text, "{}", cells.join(","));
+    writer.write_record(&header)?;
+    let ids: Vec<&str> = match id {
+        Some(i) => text.column(i).collect(),
+        None => Vec::new(),
+    };
+    let labels = &saved.labels;
+    for (r, row) in p.rows().into_iter().enumerate() {
+        let mut record: Vec<String> = ids.get(r).map(|s| s.to_string()).into_iter().collect();
+        for &prob in row {
+            let class = if prob > args.threshold {
+                &labels.positive
+            } else {
+                &labels.negative
+            };
+            record.extend([shortest(prob), class.clone()]);
+        }
+        writer.write_record(&record)?;
     }
-    match &args.out {
-        Some(path) => sigmoid_nn::write_atomic(path, text.as_bytes())?,
-        None => io::stdout().lock().write_all(text.as_bytes())?,
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    output::write(&args.out, &bytes)
+}
+
+/// The model's inputs in `text`: found by name when the model knows its
+/// feature names; otherwise every column but the target and the id, in order.
+fn feature_columns(saved: &SavedModel, text: &CsvText, id: Option<usize>) -> Result<Vec<usize>> {
+    let inputs = saved.model.input_dim();
+    let source = text.source();
+    if let Some(features) = &saved.features {
+        let found: Vec<Option<usize>> = features.iter().map(|f| text.column_index(f)).collect();
+        let missing: Vec<String> = features
+            .iter()
+            .zip(&found)
+            .filter(|(_, i)| i.is_none())
+            .map(|(f, _)| quote(f))
+            .collect();
+        if !missing.is_empty() {
+            let shown = missing
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = missing.len().saturating_sub(5);
+            bail!(
+                "{source}: missing {} of the model's {inputs} feature columns: {shown}{}",
+                missing.len(),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            );
+        }
+        return Ok(found.into_iter().flatten().collect());
     }
-    Ok(())
+    let target = saved.target.as_deref().and_then(|t| text.column_index(t));
+    let columns: Vec<usize> = (0..text.columns.len())
+        .filter(|&i| Some(i) != target && Some(i) != id)
+        .collect();
+    if columns.len() != inputs {
+        bail!(
+            "{source}: {} feature columns, but the model takes {inputs}",
+            columns.len()
+        );
+    }
+    Ok(columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shortest;
+
+    #[test]
+    fn shortest_notation_reads_back_exactly() {
+        assert_eq!(shortest(0.25), "0.25");
+        assert_eq!(shortest(1e-30), "1e-30");
+        assert_eq!(shortest(0.99999994), "0.99999994");
+        assert_eq!(shortest(1.0), "1");
+        for v in [1e-30_f32, 3.4e-12, 0.1, 0.5, 0.99999994, 1.0, 1.1754944e-38] {
+            let s = shortest(v);
+            assert_eq!(s.parse::<f32>().unwrap(), v, "{s}");
+            assert!(s.len() <= 15, "{s}");
+        }
+    }
 }

@@ -13,6 +13,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use ndarray::{Array2, ArrayView2, Axis, s};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use super::saturation::{self, ACTIVATIONS, BATCH, HIDDEN_LAYERS};
@@ -235,9 +237,9 @@ pub fn zigzag() -> Zigzag {
     const LEARNING_RATE: f64 = 0.5;
     let target = (1.0, -1.0);
     let start = (-1.0, 1.0);
-    let mut rng = SplitMix64(0x5eed);
+    let mut rng = ChaCha8Rng::seed_from_u64(0x5eed);
     let gs: Vec<(f64, f64)> = (0..STEPS)
-        .map(|_| (1.5 * rng.normal(), 1.5 * rng.normal()))
+        .map(|_| (1.5 * normal(&mut rng), 1.5 * normal(&mut rng)))
         .collect();
     let positive = |g: f64| sigmoid::sigmoid(g);
     let centred = |g: f64| 2.0 * sigmoid::sigmoid(g) - 1.0;
@@ -296,28 +298,11 @@ fn descend(
     }
 }
 
-/// A small deterministic generator (SplitMix64) for the illustration's inputs.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1).
-    fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    /// Standard normal (Box–Muller).
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
+/// A standard normal sample (Box–Muller on two uniforms from `rng`).
+fn normal(rng: &mut impl RngExt) -> f64 {
+    // 1 − u is in (0, 1], so the logarithm is finite.
+    let (u, v): (f64, f64) = (1.0 - rng.random::<f64>(), rng.random());
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 /// Mean ± one standard deviation of each hidden layer's outputs.

@@ -139,10 +139,10 @@ fn run_all(args: &AllArgs) -> Result<()> {
     let ext = args.format.extension();
     let figure = |name: &str| format!("{name}.{ext}");
 
-    let zone = crate::commands::plot::safety_zone(0.01)?;
+    let zone = crate::safety_zone::safety_zone(0.01)?;
     charts::save(
         &args.out_dir.join(figure("sigmoid")),
-        &crate::commands::plot::chart(-10.0, 10.0, &zone),
+        &crate::safety_zone::sigmoid_chart(-10.0, 10.0, &zone),
     )?;
     let sat = saturation::measure(args.seeds)?;
     charts::save(

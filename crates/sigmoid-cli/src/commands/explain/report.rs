@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::centering::Centering;
 use super::cost::Cost;
 use super::saturation::{self, Saturation, format_ratio};
-use crate::commands::plot::SafetyZone;
+use crate::safety_zone::SafetyZone;
 
 /// The measurements of one `explain all` run.
 #[derive(Serialize)]

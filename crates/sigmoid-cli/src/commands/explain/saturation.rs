@@ -20,6 +20,7 @@ use sigmoid_nn::data::Standardizer;
 use sigmoid_nn::{Dense, Sequential};
 
 use crate::charts::{self, LineChart, Series, Style};
+use crate::stats::median;
 
 /// Seeds measured unless `--seeds` says otherwise.
 pub const DEFAULT_SEEDS: u64 = 20;
@@ -153,10 +154,10 @@ pub fn measure(seeds: u64) -> Result<Saturation> {
         }
         let layers = norms.first().map_or(0, Vec::len);
         let median_norms = (0..layers)
-            .map(|l| median(norms.iter().map(|n| n[l]).collect()))
+            .map(|l| median(&norms.iter().map(|n| n[l]).collect::<Vec<_>>()))
             .collect();
         let ratios: Vec<f64> = norms.iter().map(|n| n[0] / n[HIDDEN_LAYERS - 1]).collect();
-        let median_ratio = median(ratios.clone());
+        let median_ratio = median(&ratios);
         activations.push(SaturationRow {
             activation: act.name().to_owned(),
             norms,
@@ -173,20 +174,6 @@ pub fn measure(seeds: u64) -> Result<Saturation> {
         batch: rows,
         activations,
     })
-}
-
-/// The median of a non-empty list (NaN for an empty one).
-pub fn median(mut values: Vec<f64>) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
 }
 
 /// The median norm per layer, log scale, with the seeds' range shaded.
@@ -291,16 +278,4 @@ pub fn write_table(out: &mut impl Write, result: &Saturation) -> io::Result<()> 
         )?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn median_of_lists() {
-        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
-        assert!(median(vec![]).is_nan());
-    }
 }

@@ -1,0 +1,305 @@
+//! `sigmoid train`: a Keras-style classifier on a CSV file (default: the
+//! bundled breast-cancer data), reporting test accuracy, loss, a confusion
+//! matrix and the time per epoch.
+//!
+//! - `data.rs`: the training and test sets, as the options say;
+//! - `progress.rs`: the Keras-style progress display;
+//! - `report.rs`: what is printed (text or JSON);
+//! - here: the options, the model, the run and its warnings.
+
+mod data;
+mod progress;
+mod report;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use sigmoid_nn::data::{Dataset, Delimiter, Standardizer};
+use sigmoid_nn::{
+    Activation, Adam, Dense, FitOptions, History, Loss, Metric, Optimizer, Sequential, Sgd,
+};
+
+use crate::args::parse_delimiter;
+use crate::model_file::SavedModel;
+use crate::output;
+use crate::stats::median;
+use report::{DataInfo, EpochTimes, ModelInfo, Report, TestMetrics};
+
+/// Train a binary classifier (logistic regression, or an MLP with --hidden).
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  sigmoid train\n  sigmoid train --hidden 16,16 --optimizer adam --lr 0.001 --epochs 200\n  sigmoid train --data my.csv --target label --save model.safetensors\n  sigmoid train --data my.tsv --target churned --positive yes\n  sigmoid predict --model model.safetensors --data new.csv"
+)]
+pub struct Args {
+    /// CSV file with a header row [default: the bundled breast-cancer data].
+    #[arg(long, value_name = "FILE.csv")]
+    pub data: Option<PathBuf>,
+    /// The label column: 0/1, or two values such as yes/no [default: the last column].
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// The label value that becomes 1 [default: 1 for 0/1 labels; of two strings, the
+    /// later in sorted order, e.g. yes of no/yes].
+    #[arg(long, value_name = "LABEL")]
+    pub positive: Option<String>,
+    /// Field separator: comma, tab or semicolon [default: detected from the header].
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<Delimiter>,
+    /// A separate test set with the same columns.
+    #[arg(long, value_name = "FILE.csv", conflicts_with = "test_fraction")]
+    pub test: Option<PathBuf>,
+    /// Hold out this fraction of the rows, at random (seeded), as the test set
+    /// [default: 0.2; for the bundled data, the Keras reference's 20% split].
+    #[arg(long, value_name = "FRACTION")]
+    pub test_fraction: Option<f64>,
+    /// Hidden layer sizes, e.g. 16,16 [default: none, logistic regression].
+    #[arg(long, value_delimiter = ',', value_name = "UNITS")]
+    pub hidden: Vec<usize>,
+    /// Activation of the hidden layers (Keras names: sigmoid, relu, tanh,
+    /// hard_sigmoid, silu, softplus, linear).
+    #[arg(long, default_value = "sigmoid", value_parser = parse_activation)]
+    pub activation: Activation,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 100)]
+    pub epochs: usize,
+    /// Rows per step (the last partial batch is kept).
+    #[arg(long, default_value_t = 32)]
+    pub batch_size: usize,
+    /// The optimizer.
+    #[arg(long, value_enum, default_value_t = OptimizerKind::Sgd)]
+    pub optimizer: OptimizerKind,
+    /// Learning rate [default: 0.1 for sgd, 0.001 for adam].
+    #[arg(long, allow_negative_numbers = true)]
+    pub lr: Option<f32>,
+    /// Hold out this fraction of the training rows (the last ones) for validation.
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    pub validation_split: f64,
+    /// Seed of the weights, the shuffling and a random test split.
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
+    pub seed: u64,
+    /// Train in file order instead of shuffling each epoch.
+    #[arg(long)]
+    pub no_shuffle: bool,
+    /// Save the model (and the standardisation statistics) to this safetensors file.
+    #[arg(long, value_name = "FILE.safetensors")]
+    pub save: Option<PathBuf>,
+    /// Print the final metrics and the history as JSON on stdout (no progress output).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The optimizers of `sigmoid train`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OptimizerKind {
+    /// Stochastic gradient descent.
+    Sgd,
+    /// Adam.
+    Adam,
+}
+
+fn parse_activation(s: &str) -> Result<Activation, String> {
+    s.parse().map_err(|e: sigmoid::Error| e.to_string())
+}
+
+impl OptimizerKind {
+    fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
+        }
+    }
+
+    /// The optimizer and its learning rate (the option's, or the default).
+    fn build(self, lr: Option<f32>) -> (Optimizer, f32) {
+        match self {
+            OptimizerKind::Sgd => {
+                let lr = lr.unwrap_or(0.1);
+                (Sgd::new(lr).into(), lr)
+            }
+            OptimizerKind::Adam => {
+                let lr = lr.unwrap_or(0.001);
+                (Adam::new(lr).into(), lr)
+            }
+        }
+    }
+}
+
+/// Checks what can be checked before reading any data.
+fn check_options(args: &Args) -> Result<()> {
+    if args.hidden.contains(&0) {
+        bail!("--hidden: every layer needs at least one unit");
+    }
+    if args.epochs == 0 {
+        bail!("--epochs must be at least 1");
+    }
+    if let Some(lr) = args.lr
+        && !(lr > 0.0 && lr.is_finite())
+    {
+        bail!("--lr: the learning rate must be a positive number, not {lr}");
+    }
+    if let Some(path) = &args.save {
+        output::check_writable("--save", path)?;
+    }
+    Ok(())
+}
+
+/// The network: the hidden layers, then one sigmoid output.
+fn build_model(args: &Args, inputs: usize) -> Result<(Sequential, f32)> {
+    let mut model = Sequential::with_seed(inputs, args.seed);
+    for &units in &args.hidden {
+        model.add(Dense::new(units).activation(args.activation));
+    }
+    model.add(Dense::new(1).activation(Activation::Sigmoid));
+    let (optimizer, lr) = args.optimizer.build(args.lr);
+    model
+        .compile(optimizer, Loss::BinaryCrossentropy, &[Metric::Accuracy])
+        .context("--lr")?;
+    Ok((model, lr))
+}
+
+/// Warnings about the training data and the run: a single class, and a
+/// training loss that ended worse than always predicting the class
+/// frequencies (what a diverging run does).
+fn warnings(train: &Dataset, history: &History, lr: f32) -> Vec<String> {
+    let mut out = Vec::new();
+    let [zeros, ones] = train.class_counts();
+    let labels = &train.labels;
+    if zeros == 0 || ones == 0 {
+        let only = if zeros == 0 {
+            &labels.positive
+        } else {
+            &labels.negative
+        };
+        out.push(format!(
+            "every training label is {only:?}: the model can only learn to predict that class"
+        ));
+        return out;
+    }
+    let p = ones as f64 / train.len() as f64;
+    let baseline = -(p * p.ln() + (1.0 - p) * (1.0 - p).ln());
+    if let Some(&last) = history.loss.last()
+        && !(last <= baseline)
+    {
+        out.push(format!(
+            "training diverged: the final training loss {last:.4} is worse than always \
+             predicting the class frequencies ({baseline:.4}); try a smaller --lr (now {lr})"
+        ));
+    }
+    out
+}
+
+/// The number of test rows per (actual, predicted) class, at threshold 0.5.
+fn confusion(p: &ndarray::Array2<f32>, targets: &ndarray::Array2<f32>) -> [[usize; 2]; 2] {
+    let mut confusion = [[0_usize; 2]; 2];
+    for (&prob, &label) in p.iter().zip(targets) {
+        confusion[usize::from(label > 0.5)][usize::from(prob > 0.5)] += 1;
+    }
+    confusion
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    check_options(args)?;
+    let data::Loaded {
+        train,
+        test,
+        source,
+        split,
+    } = data::load(args)?;
+    let scaler = Standardizer::fit(&train.features);
+    let x_train = scaler.transform(&train.features);
+    let x_test = scaler.transform(&test.features);
+    let (mut model, lr) = build_model(args, train.n_features())?;
+    let data_info = DataInfo {
+        source,
+        target: train.target_names[0].clone(),
+        labels: (&train.labels).into(),
+        features: train.n_features(),
+        train_rows: train.len(),
+        test_rows: test.len(),
+        split,
+    };
+    let model_info = ModelInfo {
+        layers: model
+            .layers()
+            .iter()
+            .map(|l| format!("Dense({}, {})", l.units(), l.activation_fn()))
+            .collect(),
+        parameters: model.param_count(),
+        optimizer: args.optimizer.name().into(),
+        learning_rate: lr,
+        epochs: args.epochs,
+        batch_size: args.batch_size,
+        seed: args.seed,
+    };
+    if !args.json {
+        report::write_header(
+            &mut io::stdout().lock(),
+            &data_info,
+            &model_info,
+            train.n_features(),
+        )?;
+    }
+
+    let mut options = FitOptions::new()
+        .epochs(args.epochs)
+        .batch_size(args.batch_size)
+        .shuffle(!args.no_shuffle)
+        .validation_split(args.validation_split)
+        .seed(args.seed);
+    if !args.json {
+        options = options.callback(progress::Progress::new(io::stdout().is_terminal()));
+    }
+    let history = model.fit(&x_train, &train.targets, options)?;
+    let warnings = warnings(&train, &history, lr);
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+
+    let eval = model.evaluate(&x_test, &test.targets)?;
+    let confusion_matrix = confusion(&model.predict(&x_test)?, &test.targets);
+    let saved = match &args.save {
+        Some(path) => {
+            let file = SavedModel {
+                model,
+                scaler: Some(scaler),
+                features: Some(train.feature_names.clone()),
+                target: Some(train.target_names[0].clone()),
+                labels: train.labels.clone(),
+            };
+            file.save(path)?;
+            Some(path.display().to_string())
+        }
+        None => None,
+    };
+
+    let times = &history.epoch_seconds;
+    let total: f64 = times.iter().sum();
+    let report = Report {
+        data: data_info,
+        model: model_info,
+        test: TestMetrics {
+            loss: eval.loss,
+            accuracy: eval.accuracy,
+            correct: confusion_matrix[0][0] + confusion_matrix[1][1],
+            rows: test.len(),
+            confusion_matrix,
+        },
+        epoch_ms: EpochTimes {
+            median: median(times) * 1e3,
+            mean: total / times.len().max(1) as f64 * 1e3,
+            total: total * 1e3,
+        },
+        history,
+        saved,
+        warnings,
+    };
+    let mut out = io::stdout().lock();
+    if args.json {
+        // Written as text so that a closed pipe is an io::Error (not an error).
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    } else {
+        report.write_text(&mut out)?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! [`Standardizer`]: per-feature `(x − mean) / std`, the statistics a saved
+//! model carries in its metadata.
+
+use ndarray::{Array1, Array2, ArrayView2, AsArray, Ix2};
+use serde::{Deserialize, Serialize};
+
+use crate::NnError;
+
+/// Per-feature standardisation `(x − mean) / std`, with the population
+/// standard deviation (divided by n, not n − 1) of the rows it was fit on; a
+/// constant feature gets std 1, so that it maps to 0 rather than NaN.
+///
+/// ```
+/// use ndarray::array;
+/// use sigmoid_nn::data::Standardizer;
+///
+/// let s = Standardizer::fit(&array![[1.0_f32, 5.0], [3.0, 5.0]]);
+/// assert_eq!(s.mean.to_vec(), vec![2.0, 5.0]);
+/// assert_eq!(s.std.to_vec(), vec![1.0, 1.0]); // population std of 1, 3; constant column
+/// assert_eq!(s.transform(&array![[3.0_f32, 5.0]]), array![[1.0_f32, 0.0]]);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standardizer {
+    /// The mean of each feature.
+    pub mean: Array1<f32>,
+    /// The population standard deviation of each feature.
+    pub std: Array1<f32>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StandardizerJson {
+    mean: Vec<f32>,
+    std: Vec<f32>,
+}
+
+impl Standardizer {
+    /// Fits on the rows of `x` (accumulating in f64).
+    ///
+    /// # Panics
+    /// If `x` has no rows.
+    pub fn fit<'a>(x: impl AsArray<'a, f32, Ix2>) -> Self {
+        let x: ArrayView2<'a, f32> = x.into();
+        assert!(x.nrows() > 0, "Standardizer::fit: no rows");
+        let n = x.nrows() as f64;
+        let (mut mean, mut std) = (Vec::new(), Vec::new());
+        for col in x.columns() {
+            let m = col.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+            let var = col.iter().map(|&v| (f64::from(v) - m).powi(2)).sum::<f64>() / n;
+            let s = var.sqrt();
+            mean.push(m as f32);
+            std.push(if s > 0.0 && s.is_finite() {
+                s as f32
+            } else {
+                1.0
+            });
+        }
+        Standardizer {
+            mean: Array1::from_vec(mean),
+            std: Array1::from_vec(std),
+        }
+    }
+
+    /// `(x − mean) / std`, column by column.
+    ///
+    /// # Panics
+    /// If `x` does not have as many columns as the standardizer has features.
+    pub fn transform<'a>(&self, x: impl AsArray<'a, f32, Ix2>) -> Array2<f32> {
+        let x: ArrayView2<'a, f32> = x.into();
+        assert_eq!(
+            x.ncols(),
+            self.mean.len(),
+            "Standardizer::transform: wrong number of columns"
+        );
+        let mut out = x.to_owned();
+        for mut row in out.rows_mut() {
+            for ((v, &m), &s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
+                *v = ((f64::from(*v) - f64::from(m)) / f64::from(s)) as f32;
+            }
+        }
+        out
+    }
+
+    /// The statistics as JSON, `{"mean": [...], "std": [...]}`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&StandardizerJson {
+            mean: self.mean.to_vec(),
+            std: self.std.to_vec(),
+        })
+        .expect("serialisable")
+    }
+
+    /// Reads [`to_json`](Standardizer::to_json)'s output.
+    ///
+    /// # Errors
+    /// [`NnError::InvalidArgument`] if the JSON is malformed, the lengths
+    /// differ, or a value is not finite (or a std not positive).
+    pub fn from_json(json: &str) -> Result<Self, NnError> {
+        let s: StandardizerJson = serde_json::from_str(json)
+            .map_err(|e| NnError::InvalidArgument(format!("standardisation statistics: {e}")))?;
+        if s.mean.len() != s.std.len()
+            || s.mean.iter().any(|v| !v.is_finite())
+            || s.std.iter().any(|v| !(v.is_finite() && *v > 0.0))
+        {
+            return Err(NnError::InvalidArgument(
+                "standardisation statistics: lengths differ or values are not finite".into(),
+            ));
+        }
+        Ok(Standardizer {
+            mean: Array1::from_vec(s.mean),
+            std: Array1::from_vec(s.std),
+        })
+    }
+}
