@@ -4,7 +4,7 @@ use core::fmt;
 use core::str::FromStr;
 
 use crate::slices::assert_same_len;
-use crate::{Error, Float};
+use crate::{Accuracy, Error, Float, Function, Kernels};
 
 /// An activation function applied elementwise after a layer's matrix product.
 ///
@@ -109,20 +109,45 @@ impl Activation {
         }
     }
 
-    /// `y[i] = f(x[i])`, through the SIMD slice kernels where the crate has them.
+    /// The crate's slice function for this activation, where it has one.
+    fn function(self) -> Option<Function> {
+        match self {
+            Activation::Sigmoid => Some(Function::Sigmoid),
+            Activation::Relu => Some(Function::Relu),
+            Activation::Tanh => Some(Function::Tanh),
+            Activation::Softplus => Some(Function::Softplus),
+            Activation::Linear | Activation::HardSigmoid | Activation::Silu => None,
+        }
+    }
+
+    /// `y[i] = f(x[i])`, through the SIMD slice kernels where the crate has
+    /// them, in the default accuracy tier.
     ///
     /// # Panics
     /// If `x` and `y` have different lengths.
     #[track_caller]
     pub fn forward<T: Float>(self, x: &[T], y: &mut [T]) {
+        self.forward_with(Accuracy::Default, x, y)
+    }
+
+    /// [`forward`](Self::forward) in the tier `accuracy` (a layer's setting).
+    ///
+    /// ```
+    /// use sigmoid::{Accuracy, Activation};
+    /// let mut y = [0.0_f32; 2];
+    /// Activation::Sigmoid.forward_with(Accuracy::Fast, &[0.0, 1.0], &mut y);
+    /// assert_eq!(y[0], 0.5);
+    /// ```
+    ///
+    /// # Panics
+    /// If `x` and `y` have different lengths.
+    #[track_caller]
+    pub fn forward_with<T: Float>(self, accuracy: Accuracy, x: &[T], y: &mut [T]) {
         assert_same_len("Activation::forward", "x and y", x.len(), y.len());
-        match self {
-            Activation::Linear => y.copy_from_slice(x),
-            Activation::Sigmoid => crate::sigmoid_slice(x, y),
-            Activation::Relu => crate::relu_slice(x, y),
-            Activation::Tanh => crate::tanh_slice(x, y),
-            Activation::Softplus => crate::softplus_slice(x, y),
-            Activation::HardSigmoid | Activation::Silu => {
+        match (self, self.function()) {
+            (Activation::Linear, _) => y.copy_from_slice(x),
+            (_, Some(f)) => Kernels::new(accuracy).apply(f, x, y),
+            (_, None) => {
                 for (y, &x) in y.iter_mut().zip(x) {
                     *y = self.apply(x);
                 }
@@ -130,15 +155,17 @@ impl Activation {
         }
     }
 
-    /// `data[i] ← f(data[i])`.
+    /// `data[i] ← f(data[i])`, in the default accuracy tier.
     pub fn forward_inplace<T: Float>(self, data: &mut [T]) {
-        match self {
-            Activation::Linear => {}
-            Activation::Sigmoid => crate::sigmoid_inplace(data),
-            Activation::Relu => crate::relu_inplace(data),
-            Activation::Tanh => crate::tanh_inplace(data),
-            Activation::Softplus => crate::softplus_inplace(data),
-            Activation::HardSigmoid | Activation::Silu => {
+        self.forward_inplace_with(Accuracy::Default, data)
+    }
+
+    /// [`forward_inplace`](Self::forward_inplace) in the tier `accuracy`.
+    pub fn forward_inplace_with<T: Float>(self, accuracy: Accuracy, data: &mut [T]) {
+        match (self, self.function()) {
+            (Activation::Linear, _) => {}
+            (_, Some(f)) => Kernels::new(accuracy).apply_inplace(f, data),
+            (_, None) => {
                 for v in data {
                     *v = self.apply(*v);
                 }
