@@ -45,6 +45,14 @@ struct LayerSpec {
     class_name: String,
     units: usize,
     activation: String,
+    /// The activation's accuracy tier (`exact`, `default`, `fast`); files
+    /// written before tiers existed have none and load as `default`.
+    #[serde(default = "default_accuracy")]
+    accuracy: String,
+}
+
+fn default_accuracy() -> String {
+    sigmoid::Accuracy::Default.name().into()
 }
 
 fn tensor_names(index: usize) -> (String, String) {
@@ -249,6 +257,7 @@ impl Sequential {
                     class_name: "Dense".into(),
                     units: l.units(),
                     activation: l.activation_fn().name().into(),
+                    accuracy: l.accuracy_tier().name().into(),
                 })
                 .collect(),
         };
@@ -349,7 +358,13 @@ impl Sequential {
             let bias = read_f32(&tensors, &bname, &[spec.units])?;
             let kernel = Array2::from_shape_vec((inputs, spec.units), kernel)
                 .map_err(|e| format!("{kname}: {e}"))?;
-            let mut layer = Dense::new(spec.units).activation(activation);
+            let accuracy = spec
+                .accuracy
+                .parse()
+                .map_err(|e| format!("layer {i}: {e}"))?;
+            let mut layer = Dense::new(spec.units)
+                .activation(activation)
+                .accuracy(accuracy);
             layer
                 .set_weights(kernel, Array1::from_vec(bias))
                 .map_err(|e| format!("layer {i}: {e}"))?;

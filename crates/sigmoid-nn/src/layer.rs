@@ -3,7 +3,7 @@
 use ndarray::{Array1, Array2, ArrayView2, linalg::general_mat_mul};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sigmoid::Activation;
+use sigmoid::{Accuracy, Activation};
 
 use crate::NnError;
 
@@ -27,6 +27,7 @@ use crate::NnError;
 pub struct Dense {
     units: usize,
     activation: Activation,
+    accuracy: Accuracy,
     kernel: Array2<f32>,
     bias: Array1<f32>,
 }
@@ -60,6 +61,7 @@ impl Dense {
         Dense {
             units,
             activation: Activation::Linear,
+            accuracy: Accuracy::Default,
             kernel: Array2::zeros((0, units)),
             bias: Array1::zeros(units),
         }
@@ -70,6 +72,27 @@ impl Dense {
     pub fn activation(mut self, activation: Activation) -> Self {
         self.activation = activation;
         self
+    }
+
+    /// Sets the accuracy tier of the activation's kernel (builder style):
+    /// [`Accuracy::Default`] (≤ 1 ULP) unless set; [`Accuracy::Fast`] for
+    /// throughput, [`Accuracy::Exact`] for results that reproduce bit for bit
+    /// across machines. Saved with the model.
+    ///
+    /// ```
+    /// use sigmoid_nn::{Activation, Dense};
+    /// let layer = Dense::new(8).activation(Activation::Sigmoid).accuracy(sigmoid::Accuracy::Fast);
+    /// assert_eq!(layer.accuracy_tier(), sigmoid::Accuracy::Fast);
+    /// ```
+    #[must_use]
+    pub fn accuracy(mut self, accuracy: Accuracy) -> Self {
+        self.accuracy = accuracy;
+        self
+    }
+
+    /// The accuracy tier of the activation's kernel.
+    pub fn accuracy_tier(&self) -> Accuracy {
+        self.accuracy
     }
 
     /// The number of outputs.
@@ -183,7 +206,7 @@ impl Dense {
                     *v += b;
                 }
             }
-            self.activation.forward(p, o);
+            self.activation.forward_with(self.accuracy, p, o);
         }
         LayerTrace {
             pre_activation: pre,

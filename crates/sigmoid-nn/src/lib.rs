@@ -100,4 +100,4 @@ pub use metrics::{Evaluation, Metric};
 pub use model::{DEFAULT_SEED, Sequential};
 pub use ndarray;
 pub use optimizer::{Adam, Optimizer, Sgd};
-pub use sigmoid::Activation;
+pub use sigmoid::{Accuracy, Activation};

@@ -402,3 +402,38 @@ fn load_checks_tensor_names_and_dtypes() {
     ]);
     assert!(e.contains("has shape [1, 2], expected [2, 1]"), "{e}");
 }
+
+#[test]
+fn the_accuracy_tier_is_used_and_saved() {
+    use sigmoid_nn::Accuracy;
+    let (x, _) = toy(64, 4, 1);
+    let layered = |accuracy| {
+        let mut model = Sequential::with_seed(4, 3);
+        model
+            .add(
+                Dense::new(5)
+                    .activation(Activation::Sigmoid)
+                    .accuracy(accuracy),
+            )
+            .add(
+                Dense::new(1)
+                    .activation(Activation::Sigmoid)
+                    .accuracy(accuracy),
+            );
+        model
+    };
+    let exact = layered(Accuracy::Exact).predict(&x).unwrap();
+    for accuracy in [Accuracy::Default, Accuracy::Fast] {
+        let model = layered(accuracy);
+        assert!(model.layers().iter().all(|l| l.accuracy_tier() == accuracy));
+        let p = model.predict(&x).unwrap();
+        // Same weights; only the activation kernels' last bits may differ.
+        for (a, b) in p.iter().zip(&exact) {
+            assert!((a - b).abs() <= 1e-5, "{accuracy}: {a} vs {b}");
+        }
+        let bytes = model.to_bytes().unwrap();
+        let back = Sequential::from_bytes(&bytes).unwrap();
+        assert!(back.layers().iter().all(|l| l.accuracy_tier() == accuracy));
+        assert_eq!(back.predict(&x).unwrap(), p);
+    }
+}

@@ -59,6 +59,10 @@ pub struct Args {
     /// hard_sigmoid, silu, softplus, linear).
     #[arg(long, default_value = "sigmoid", value_parser = parse_activation)]
     pub activation: Activation,
+    /// Accuracy tier of every layer's activation kernel: exact, default
+    /// (≤ 1 ULP) or fast (≤ 4 ULP). Saved with the model.
+    #[arg(long, default_value = "default", value_parser = parse_accuracy)]
+    pub accuracy: sigmoid::Accuracy,
     /// Passes over the training data.
     #[arg(long, default_value_t = 100)]
     pub epochs: usize,
@@ -147,9 +151,17 @@ fn check_options(args: &Args) -> Result<()> {
 fn build_model(args: &Args, inputs: usize) -> Result<(Sequential, f32)> {
     let mut model = Sequential::with_seed(inputs, args.seed);
     for &units in &args.hidden {
-        model.add(Dense::new(units).activation(args.activation));
+        model.add(
+            Dense::new(units)
+                .activation(args.activation)
+                .accuracy(args.accuracy),
+        );
     }
-    model.add(Dense::new(1).activation(Activation::Sigmoid));
+    model.add(
+        Dense::new(1)
+            .activation(Activation::Sigmoid)
+            .accuracy(args.accuracy),
+    );
     let (optimizer, lr) = args.optimizer.build(args.lr);
     model
         .compile(optimizer, Loss::BinaryCrossentropy, &[Metric::Accuracy])
@@ -178,7 +190,7 @@ fn warnings(train: &Dataset, history: &History, lr: f32) -> Vec<String> {
     let p = ones as f64 / train.len() as f64;
     let baseline = -(p * p.ln() + (1.0 - p) * (1.0 - p).ln());
     if let Some(&last) = history.loss.last()
-        && !(last <= baseline)
+        && (last.is_nan() || last > baseline)
     {
         out.push(format!(
             "training diverged: the final training loss {last:.4} is worse than always \
@@ -302,4 +314,8 @@ pub fn run(args: &Args) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+fn parse_accuracy(text: &str) -> Result<sigmoid::Accuracy, String> {
+    text.parse().map_err(|e: sigmoid::Error| e.to_string())
 }
