@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod args;
 mod charts;
 mod commands;
+mod measure;
 mod model_file;
 mod output;
 mod safety_zone;

@@ -11,7 +11,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::charts::{self, BarChart};
-use crate::commands::bench::{self, Case, Dtype};
+use crate::measure::{self, Case, Dtype};
 
 /// Samples per function and size, as `sigmoid bench`.
 pub const DEFAULT_REPS: usize = 21;
@@ -21,10 +21,10 @@ pub const DEFAULT_REPS: usize = 21;
 #[derive(Clone, Debug, clap::Args)]
 pub struct Sizes {
     /// Elements per call for the in-cache measurement (k and m are 1024 and 1024²).
-    #[arg(long, default_value = "16k", value_parser = bench::parse_size)]
+    #[arg(long, default_value = "16k", value_parser = measure::parse_size)]
     pub small: usize,
     /// Elements per call for the memory-bound measurement.
-    #[arg(long, default_value = "16m", value_parser = bench::parse_size)]
+    #[arg(long, default_value = "16m", value_parser = measure::parse_size)]
     pub large: usize,
     /// Timed samples per function and size (the median is reported).
     #[arg(long, default_value_t = DEFAULT_REPS)]
@@ -172,7 +172,7 @@ fn time_per_element(n: usize, reps: usize) -> Result<[f64; 4]> {
         Case::Kernel(Function::Sigmoid, Accuracy::Default),
     ];
     let isa = Kernels::new(Accuracy::Default).isa();
-    let m = bench::measure_many(&cases, Dtype::F32, n, isa, 1, reps)?;
+    let m = measure::measure_many(&cases, Dtype::F32, n, isa, 1, reps)?;
     Ok([0, 1, 2, 3].map(|i| m[i].ns_per_elem))
 }
 
