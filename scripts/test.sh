@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo test --workspace --locked
-if [ -f scripts/test-python.sh ]; then
-    bash scripts/test-python.sh
-fi
+# Python first: it also makes the virtualenv (numpy, safetensors) in which
+# the Rust suite checks the README's numpy snippet against `sigmoid predict`.
+bash scripts/test-python.sh
+SIGMOID_PYTHON="$PWD/target/venv/bin/python" cargo test --workspace --locked
