@@ -6,7 +6,6 @@
 //! in, so drawing needs no font from the system.
 
 use std::fmt::Display;
-use std::fs::File;
 use std::path::Path;
 use std::sync::Once;
 
@@ -31,6 +30,30 @@ pub const GRAY: RGBColor = RGBColor(110, 110, 110);
 
 /// Pixel size of every figure (SVG user units for SVG).
 pub const SIZE: (u32, u32) = (1000, 620);
+
+/// Figures are drawn at this many times their size, so that curves are not
+/// snapped to whole pixels (plotters' backends take integer coordinates):
+/// a PNG is then averaged down to [`SIZE`] (which also smooths edges), and
+/// an SVG keeps the larger coordinates under a `viewBox` with [`SIZE`]'s
+/// width and height.
+pub const SUPERSAMPLE: u32 = 4;
+
+/// A length in output pixels, in drawing coordinates.
+fn px(v: i32) -> i32 {
+    v * SUPERSAMPLE as i32
+}
+
+/// A line width in output pixels, in drawing coordinates.
+fn line_width(v: u32) -> u32 {
+    v * SUPERSAMPLE
+}
+
+/// A font size in output pixels, in drawing coordinates.
+fn font(size: i32) -> (&'static str, i32) {
+    (FONT_FAMILY, px(size))
+}
+
+const DRAW_SIZE: (u32, u32) = (SIZE.0 * SUPERSAMPLE, SIZE.1 * SUPERSAMPLE);
 
 /// Registers the bundled font with plotters, once per process.
 pub fn register_fonts() {
@@ -94,30 +117,83 @@ impl<T, E: Display> Drawn<T> for std::result::Result<T, E> {
 /// each as one line naming the path.
 pub fn save<F: Figure>(path: &Path, figure: &F) -> Result<()> {
     let format = Format::from_path(path)?;
+    crate::output::check_writable("--out", path)?;
+    let bytes = render(format, figure)?;
+    crate::output::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The figure as the bytes of a PNG or SVG file.
+///
+/// # Errors
+/// A drawing or encoding failure.
+pub fn render<F: Figure>(format: Format, figure: &F) -> Result<Vec<u8>> {
     register_fonts();
-    // Open the file first so that an unwritable path is a clear error.
-    File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     match format {
         Format::Png => {
-            let root = BitMapBackend::new(path, SIZE).into_drawing_area();
-            root.fill(&WHITE).drawn()?;
-            figure.draw(&root)?;
-            root.present()
-                .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
-        }
-        Format::Svg => {
-            let mut svg = String::new();
+            let (w, h) = DRAW_SIZE;
+            let mut big = vec![0_u8; (w * h * 3) as usize];
             {
-                let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+                let root = BitMapBackend::with_buffer(&mut big, DRAW_SIZE).into_drawing_area();
                 root.fill(&WHITE).drawn()?;
                 figure.draw(&root)?;
                 root.present().drawn()?;
             }
-            std::fs::write(path, svg)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            encode_png(&downsample(&big))
+        }
+        Format::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, DRAW_SIZE).into_drawing_area();
+                root.fill(&WHITE).drawn()?;
+                figure.draw(&root)?;
+                root.present().drawn()?;
+            }
+            // Shown at SIZE; the coordinates stay in DRAW_SIZE via the viewBox.
+            let drawn = format!(r#"width="{}" height="{}""#, DRAW_SIZE.0, DRAW_SIZE.1);
+            let shown = format!(r#"width="{}" height="{}""#, SIZE.0, SIZE.1);
+            if !svg.contains(&drawn) {
+                bail!("drawing failed: unexpected SVG header");
+            }
+            Ok(svg.replacen(&drawn, &shown, 1).into_bytes())
         }
     }
-    Ok(())
+}
+
+/// Averages each SUPERSAMPLE × SUPERSAMPLE block of an RGB image of
+/// DRAW_SIZE into one pixel of SIZE.
+fn downsample(big: &[u8]) -> Vec<u8> {
+    let (w, h) = (SIZE.0 as usize, SIZE.1 as usize);
+    let s = SUPERSAMPLE as usize;
+    let stride = w * s * 3;
+    let mut out = vec![0_u8; w * h * 3];
+    for y in 0..h {
+        for x in 0..w {
+            for c in 0..3 {
+                let mut sum = 0_u32;
+                for dy in 0..s {
+                    let row = (y * s + dy) * stride;
+                    for dx in 0..s {
+                        sum += u32::from(big[row + (x * s + dx) * 3 + c]);
+                    }
+                }
+                let n = (s * s) as u32;
+                out[(y * w + x) * 3 + c] = ((sum + n / 2) / n) as u8;
+            }
+        }
+    }
+    out
+}
+
+fn encode_png(rgb: &[u8]) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, SIZE.0, SIZE.1);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().context("encoding the PNG")?;
+        writer.write_image_data(rgb).context("encoding the PNG")?;
+    }
+    Ok(bytes)
 }
 
 /// How a series is drawn.
@@ -285,10 +361,12 @@ impl LineChart {
             .y_labels(10)
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .axis_desc_style((FONT_FAMILY, 20))
-            .label_style((FONT_FAMILY, 16))
-            .light_line_style(RGBColor(235, 235, 235))
-            .bold_line_style(RGBColor(215, 215, 215))
+            .axis_desc_style(font(20))
+            .label_style(font(16))
+            .light_line_style(RGBColor(235, 235, 235).stroke_width(line_width(1)))
+            .bold_line_style(RGBColor(215, 215, 215).stroke_width(line_width(1)))
+            .axis_style(BLACK.stroke_width(line_width(1)))
+            .set_all_tick_mark_size(px(5))
             .draw()
             .drawn()?;
         let (y_lo, y_hi) = self.y_range;
@@ -302,14 +380,17 @@ impl LineChart {
                 .drawn()?
                 .label(strip.label.as_str())
                 .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], color.mix(0.35).filled())
+                    Rectangle::new(
+                        [(x, y - px(6)), (x + px(20), y + px(6))],
+                        color.mix(0.35).filled(),
+                    )
                 });
         }
         for &h in &self.hlines {
             chart
                 .draw_series(LineSeries::new(
                     [(self.x_range.0, h), (self.x_range.1, h)],
-                    GRAY.mix(0.7).stroke_width(1),
+                    GRAY.mix(0.7).stroke_width(line_width(1)),
                 ))
                 .drawn()?;
         }
@@ -327,18 +408,25 @@ impl LineChart {
             }
             let points = series.points.iter().copied();
             let annotation = match series.style {
+                // Segment by segment: plotters' thick polylines can draw a
+                // stray spike at a sharp turn (seen in zigzag.png).
                 Style::Line | Style::LineMarkers => chart
-                    .draw_series(LineSeries::new(points, color.stroke_width(3)))
+                    .draw_series(series.points.windows(2).map(|pair| {
+                        PathElement::new(pair.to_vec(), color.stroke_width(line_width(3)))
+                    }))
                     .drawn()?,
                 Style::Markers => chart
-                    .draw_series(points.map(|p| Circle::new(p, 7, color.filled())))
+                    .draw_series(points.map(|p| Circle::new(p, px(7), color.filled())))
                     .drawn()?,
             };
             if !series.label.is_empty() {
                 annotation
                     .label(series.label.as_str())
                     .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
+                        PathElement::new(
+                            vec![(x, y), (x + px(20), y)],
+                            color.stroke_width(line_width(3)),
+                        )
                     });
             }
             if series.style == Style::LineMarkers {
@@ -347,7 +435,7 @@ impl LineChart {
                         series
                             .points
                             .iter()
-                            .map(|&p| Circle::new(p, 4, color.filled())),
+                            .map(|&p| Circle::new(p, px(4), color.filled())),
                     )
                     .drawn()?;
             }
@@ -355,9 +443,11 @@ impl LineChart {
         chart
             .configure_series_labels()
             .position(self.legend_position.clone())
-            .label_font((FONT_FAMILY, 17))
+            .label_font(font(17))
+            .margin(px(5))
+            .legend_area_size(px(30))
             .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(180, 180, 180))
+            .border_style(RGBColor(180, 180, 180).stroke_width(line_width(1)))
             .draw()
             .drawn()?;
         Ok(())
@@ -368,10 +458,10 @@ impl Figure for LineChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         let mut builder = ChartBuilder::on(root);
         builder
-            .caption(self.title.as_str(), (FONT_FAMILY, 24))
-            .margin(18)
-            .x_label_area_size(55)
-            .y_label_area_size(80);
+            .caption(self.title.as_str(), font(24))
+            .margin(px(18))
+            .x_label_area_size(px(55))
+            .y_label_area_size(px(80));
         let x = self.x_range.0..self.x_range.1;
         let y = self.y_range.0..self.y_range.1;
         if self.log_y {
@@ -408,10 +498,10 @@ impl Figure for BarChart {
             .fold(0.0_f64, f64::max);
         let y_hi = if max > 0.0 { max * 1.15 } else { 1.0 };
         let mut chart = ChartBuilder::on(root)
-            .caption(self.title.as_str(), (FONT_FAMILY, 24))
-            .margin(18)
-            .x_label_area_size(55)
-            .y_label_area_size(80)
+            .caption(self.title.as_str(), font(24))
+            .margin(px(18))
+            .x_label_area_size(px(55))
+            .y_label_area_size(px(80))
             .build_cartesian_2d(0.0..n as f64, 0.0..y_hi)
             .drawn()?;
         chart
@@ -420,10 +510,12 @@ impl Figure for BarChart {
             .y_desc(self.y_label.as_str())
             .x_labels(0)
             .y_label_formatter(&|v: &f64| format_tick(*v))
-            .axis_desc_style((FONT_FAMILY, 20))
-            .label_style((FONT_FAMILY, 17))
-            .light_line_style(RGBColor(235, 235, 235))
-            .bold_line_style(RGBColor(215, 215, 215))
+            .axis_desc_style(font(20))
+            .label_style(font(17))
+            .light_line_style(RGBColor(235, 235, 235).stroke_width(line_width(1)))
+            .bold_line_style(RGBColor(215, 215, 215).stroke_width(line_width(1)))
+            .axis_style(BLACK.stroke_width(line_width(1)))
+            .set_all_tick_mark_size(px(5))
             .draw()
             .drawn()?;
         let groups = self.series.len().max(1) as f64;
@@ -443,7 +535,7 @@ impl Figure for BarChart {
                 .drawn()?
                 .label(label.as_str())
                 .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], color.filled())
+                    Rectangle::new([(x, y - px(6)), (x + px(20), y + px(6))], color.filled())
                 });
             let texts = values
                 .iter()
@@ -451,36 +543,42 @@ impl Figure for BarChart {
                 .filter(|(_, v)| v.is_finite())
                 .map(|(i, &v)| {
                     let x = i as f64 + 0.1 + (k as f64 + 0.1) * width;
-                    Text::new(format!("{v:.2}"), (x, v + y_hi * 0.035), (FONT_FAMILY, 15))
+                    Text::new(format!("{v:.2}"), (x, v + y_hi * 0.035), font(15))
                 });
             chart.draw_series(texts).drawn()?;
         }
         // Category names under the axis, centred on their group.
-        let style =
-            TextStyle::from((FONT_FAMILY, 18).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+        let style = TextStyle::from(font(18).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
         for (i, name) in self.categories.iter().enumerate() {
-            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-            root.draw(&Text::new(name.as_str(), (px, py + 10), style.clone()))
+            let (bx, by) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+            root.draw(&Text::new(name.as_str(), (bx, by + px(10)), style.clone()))
                 .drawn()?;
         }
         for (value, label) in &self.hlines {
             chart
                 .draw_series(DashedLineSeries::new(
                     [(0.0, *value), (n as f64, *value)],
-                    8,
-                    6,
-                    GRAY.stroke_width(2),
+                    px(8),
+                    px(6),
+                    GRAY.stroke_width(line_width(2)),
                 ))
                 .drawn()?
                 .label(label.as_str())
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], GRAY.stroke_width(2)));
+                .legend(|(x, y)| {
+                    PathElement::new(
+                        vec![(x, y), (x + px(20), y)],
+                        GRAY.stroke_width(line_width(2)),
+                    )
+                });
         }
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT_FAMILY, 17))
+            .label_font(font(17))
+            .margin(px(5))
+            .legend_area_size(px(30))
             .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(180, 180, 180))
+            .border_style(RGBColor(180, 180, 180).stroke_width(line_width(1)))
             .draw()
             .drawn()?;
         Ok(())

@@ -360,3 +360,58 @@ fn plot_json_into_a_closed_pipe_is_quiet() {
     closed_pipe_is_quiet(&["plot", "--json", "--out", out.to_str().unwrap()]);
     closed_pipe_is_quiet(&["plot", "--out", out.to_str().unwrap()]);
 }
+
+/// Curves are drawn in finer coordinates than whole output pixels: the SVG
+/// is shown at 1000 × 620 with a 4× viewBox, and the σ polyline's points
+/// are not all on the output pixel grid (before, every point was snapped
+/// to a whole pixel and the curves were stair-stepped). The PNG is the
+/// average of 4 × 4 samples per pixel, so the curve has blended edges.
+#[test]
+fn figures_are_drawn_below_the_pixel_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg_path = dir.path().join("s.svg");
+    ok(&["plot", "--out", svg_path.to_str().unwrap()]);
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.attribute("width"), Some("1000"));
+    assert_eq!(root.attribute("height"), Some("620"));
+    assert_eq!(root.attribute("viewBox"), Some("0 0 4000 2480"));
+    let scale = 4.0;
+    let mut on_grid = 0;
+    let mut off_grid = 0;
+    for node in doc.descendants().filter(|n| n.has_tag_name("polyline")) {
+        for pair in node.attribute("points").unwrap_or("").split_whitespace() {
+            let (_, y) = pair.split_once(',').unwrap();
+            let y: f64 = y.parse().unwrap();
+            if (y / scale).fract() == 0.0 {
+                on_grid += 1;
+            } else {
+                off_grid += 1;
+            }
+        }
+    }
+    assert!(
+        off_grid > on_grid,
+        "{off_grid} points off the pixel grid, {on_grid} on it"
+    );
+
+    // PNG: along the σ curve there are blended shades between the line's
+    // blue and the white background, not only the two.
+    let png_path = dir.path().join("s.png");
+    ok(&["plot", "--out", png_path.to_str().unwrap()]);
+    let decoder = png::Decoder::new(File::open(&png_path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1000, 620));
+    let blended = buf
+        .chunks_exact(3)
+        .filter(|p| {
+            // Between blue (31, 119, 180) and white, strictly.
+            let (r, g, b) = (p[0] as i32, p[1] as i32, p[2] as i32);
+            r > 40 && r < 240 && b > r + 20 && (b - r) < 150 && g > r
+        })
+        .count();
+    assert!(blended > 500, "{blended} blended blue pixels");
+}

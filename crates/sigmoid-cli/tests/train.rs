@@ -662,7 +662,6 @@ fn mode_of(path: &Path) -> u32 {
 /// `write_atomic` fix in sigmoid-nn's io.rs (another branch).
 #[cfg(unix)]
 #[test]
-#[ignore = "needs the io.rs write_atomic mode fix from the other branch; un-ignore on merge"]
 fn output_files_get_the_umask_mode() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

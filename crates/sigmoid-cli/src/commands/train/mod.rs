@@ -190,7 +190,7 @@ fn warnings(train: &Dataset, history: &History, lr: f32) -> Vec<String> {
     let p = ones as f64 / train.len() as f64;
     let baseline = -(p * p.ln() + (1.0 - p) * (1.0 - p).ln());
     if let Some(&last) = history.loss.last()
-        && (last.is_nan() || last > baseline)
+        && (last > baseline || last.is_nan())
     {
         out.push(format!(
             "training diverged: the final training loss {last:.4} is worse than always \
