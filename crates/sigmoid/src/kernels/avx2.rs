@@ -10,7 +10,7 @@ use core::arch::x86_64::*;
 
 use super::exact_f32::{EXPONENT_MASK, EXPONENT_SHIFT, TWO_POW_J_OVER_16};
 use super::f64s::{F64s, Many};
-use super::{Kernel, Op, f32_table, f64_table, scalar_map};
+use super::{Kernel, Op, f32_table, f64_table};
 use crate::Accuracy;
 
 /// Four f64 lanes in a ymm register.
@@ -145,33 +145,79 @@ unsafe fn store_f64x4<const STREAM: bool>(p: *mut f64, v: __m256d) {
     }
 }
 
-/// Maps blocks of 16 f32 through an algorithm on f64 lanes: four interleaved
-/// vectors of 4 widened lanes, each rounded back to f32 once.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn wide_f32<const STREAM: bool>(
-    f: impl Fn(Many<Y, 4>) -> Many<Y, 4>,
-    a: *const f32,
-    out: *mut f32,
-    blocks: usize,
-) {
-    for block in 0..blocks {
-        // SAFETY: within the caller's `16 · blocks` elements.
-        unsafe {
-            let p = a.add(block * F32_BLOCK);
-            let x = Many([
-                Y(_mm256_cvtps_pd(_mm_loadu_ps(p))),
-                Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(4)))),
-                Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(8)))),
-                Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(12)))),
-            ]);
-            let [y0, y1, y2, y3] = f(x).0;
-            let q = out.add(block * F32_BLOCK);
-            let join = |lo: Y, hi: Y| _mm256_set_m128(_mm256_cvtpd_ps(hi.0), _mm256_cvtpd_ps(lo.0));
-            store_f32x8::<STREAM>(q, join(y0, y1));
-            store_f32x8::<STREAM>(q.add(8), join(y2, y3));
-        }
+/// One block of 16 f32, widened to f64 in four vectors of 4 lanes.
+///
+/// # Safety
+/// AVX2 enabled in the caller; `p` valid for reading 16 f32.
+#[inline(always)]
+unsafe fn load_wide(p: *const f32) -> Many<Y, 4> {
+    // SAFETY: as the function's contract.
+    unsafe {
+        Many([
+            Y(_mm256_cvtps_pd(_mm_loadu_ps(p))),
+            Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(4)))),
+            Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(8)))),
+            Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(12)))),
+        ])
     }
 }
+
+/// Rounds four vectors of 4 f64 lanes to f32 (once each) and stores the 16.
+///
+/// # Safety
+/// AVX2 enabled in the caller; `q` valid for writing 16 f32 (aligned to 32
+/// bytes if `STREAM`).
+#[inline(always)]
+unsafe fn store_wide<const STREAM: bool>(q: *mut f32, y: Many<Y, 4>) {
+    let [y0, y1, y2, y3] = y.0;
+    // SAFETY: as the function's contract.
+    unsafe {
+        let low = _mm256_set_m128(_mm256_cvtpd_ps(y1.0), _mm256_cvtpd_ps(y0.0));
+        let high = _mm256_set_m128(_mm256_cvtpd_ps(y3.0), _mm256_cvtpd_ps(y2.0));
+        store_f32x8::<STREAM>(q, low);
+        store_f32x8::<STREAM>(q.add(8), high);
+    }
+}
+
+/// Defines, where it is used, a `#[target_feature]` loop that maps blocks of
+/// 16 f32 through the f64-lane algorithm `$f`, and runs it. The algorithm is
+/// called directly inside the loop (not through a generic `Fn` argument,
+/// whose call shim is compiled without AVX2 and would turn every intrinsic
+/// into a function call), so it inlines whole.
+macro_rules! wide_f32 {
+    ($f:path, $stream:ident, $a:expr, $out:expr, $blocks:expr) => {{
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn run<const STREAM: bool>(a: *const f32, out: *mut f32, blocks: usize) {
+            for block in 0..blocks {
+                // SAFETY: within the caller's `16 · blocks` elements.
+                unsafe {
+                    let y = $f(load_wide(a.add(block * F32_BLOCK)));
+                    store_wide::<STREAM>(out.add(block * F32_BLOCK), y);
+                }
+            }
+        }
+        run::<$stream>($a, $out, $blocks)
+    }};
+}
+
+/// Defines and runs a loop of the scalar function `$f` over `$n` elements,
+/// compiled with AVX2 and FMA so that the double-double functions' exact
+/// products are single instructions instead of libm calls (bit-identical
+/// results: a fused multiply-add is exactly rounded either way). Stores are
+/// plain: these loops are far from memory-bound.
+macro_rules! each {
+    ($t:ty, $f:path, $a:expr, $out:expr, $n:expr) => {{
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn run(a: *const $t, out: *mut $t, n: usize) {
+            for i in 0..n {
+                // SAFETY: i < n; reading before writing keeps `out == a` correct.
+                unsafe { *out.add(i) = $f(*a.add(i)) };
+            }
+        }
+        run($a, $out, $n)
+    }};
+}
+pub(super) use each;
 
 /// ReLU: `x` where x > 0 or x is NaN (the unordered compare), else +0.
 #[target_feature(enable = "avx2,fma")]
@@ -249,17 +295,6 @@ unsafe fn backward_f64<const STREAM: bool>(
     }
 }
 
-/// A scalar function element by element, compiled with AVX2 and FMA so that
-/// the double-double functions' exact products are single instructions
-/// instead of libm calls (bit-identical results: a fused multiply-add is
-/// exactly rounded either way). Stores are plain: these loops are far from
-/// memory-bound.
-#[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn each<T: Copy>(f: impl Fn(T) -> T, a: *const T, out: *mut T, n: usize) {
-    // SAFETY: forwarded from the caller.
-    unsafe { scalar_map(f, a, out, n) }
-}
-
 /// The AVX2 f32 kernel.
 pub(crate) struct F32 {
     pub(crate) op: Op,
@@ -281,12 +316,12 @@ unsafe impl Kernel<f32> for F32 {
         let halves = blocks * 2;
         macro_rules! wide {
             ($f:path) => {
-                wide_f32::<STREAM>($f, a, out, blocks)
+                wide_f32!($f, STREAM, a, out, blocks)
             };
         }
-        macro_rules! each {
+        macro_rules! each_f32 {
             ($f:path) => {
-                each($f, a, out, blocks * F32_BLOCK)
+                each!(f32, $f, a, out, blocks * F32_BLOCK)
             };
         }
         macro_rules! relu {
@@ -301,7 +336,7 @@ unsafe impl Kernel<f32> for F32 {
         }
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
-            f32_table!(self.op, self.accuracy, wide: wide, each: each, relu: relu, backward: backward)
+            f32_table!(self.op, self.accuracy, wide: wide, each: each_f32, relu: relu, backward: backward)
         }
     }
 }
@@ -323,9 +358,9 @@ unsafe impl Kernel<f64> for F64 {
         out: *mut f64,
         blocks: usize,
     ) {
-        macro_rules! each {
+        macro_rules! each_f64 {
             ($f:path) => {
-                each($f, a, out, blocks * 4)
+                each!(f64, $f, a, out, blocks * 4)
             };
         }
         macro_rules! relu {
@@ -339,6 +374,8 @@ unsafe impl Kernel<f64> for F64 {
             };
         }
         // SAFETY: forwarded from the caller, who checked the CPU features.
-        unsafe { f64_table!(self.op, self.accuracy, each: each, relu: relu, backward: backward) }
+        unsafe {
+            f64_table!(self.op, self.accuracy, each: each_f64, relu: relu, backward: backward)
+        }
     }
 }

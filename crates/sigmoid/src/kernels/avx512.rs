@@ -7,6 +7,7 @@
 
 use core::arch::x86_64::*;
 
+use super::avx2::each;
 use super::exact_f32::{EXPONENT_MASK, EXPONENT_SHIFT, TWO_POW_J_OVER_16};
 use super::f64s::{F64s, Many};
 use super::{Kernel, Op, f32_table, f64_table};
@@ -160,37 +161,62 @@ unsafe fn store_f64x8<const STREAM: bool>(p: *mut f64, v: __m512d) {
     }
 }
 
-/// Maps blocks of 32 f32 through an algorithm on f64 lanes: four interleaved
-/// vectors of 8 widened lanes, each rounded back to f32 once.
-#[target_feature(enable = "avx512f,avx512dq")]
-unsafe fn wide_f32<const STREAM: bool>(
-    f: impl Fn(Many<Z, 4>) -> Many<Z, 4>,
-    a: *const f32,
-    out: *mut f32,
-    blocks: usize,
-) {
-    for block in 0..blocks {
-        // SAFETY: within the caller's `32 · blocks` elements.
-        unsafe {
-            let p = a.add(block * F32_BLOCK);
-            let x = Many([
-                Z(_mm512_cvtps_pd(_mm256_loadu_ps(p))),
-                Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(8)))),
-                Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(16)))),
-                Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(24)))),
-            ]);
-            let [y0, y1, y2, y3] = f(x).0;
-            let q = out.add(block * F32_BLOCK);
-            let join = |lo: Z, hi: Z| {
-                _mm512_insertf32x8::<1>(
-                    _mm512_castps256_ps512(_mm512_cvtpd_ps(lo.0)),
-                    _mm512_cvtpd_ps(hi.0),
-                )
-            };
-            store_f32x16::<STREAM>(q, join(y0, y1));
-            store_f32x16::<STREAM>(q.add(16), join(y2, y3));
-        }
+/// One block of 32 f32, widened to f64 in four vectors of 8 lanes.
+///
+/// # Safety
+/// AVX-512F enabled in the caller; `p` valid for reading 32 f32.
+#[inline(always)]
+unsafe fn load_wide(p: *const f32) -> Many<Z, 4> {
+    // SAFETY: as the function's contract.
+    unsafe {
+        Many([
+            Z(_mm512_cvtps_pd(_mm256_loadu_ps(p))),
+            Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(8)))),
+            Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(16)))),
+            Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(24)))),
+        ])
     }
+}
+
+/// Rounds four vectors of 8 f64 lanes to f32 (once each) and stores the 32.
+///
+/// # Safety
+/// AVX-512F/DQ enabled in the caller; `q` valid for writing 32 f32 (aligned
+/// to 64 bytes if `STREAM`).
+#[inline(always)]
+unsafe fn store_wide<const STREAM: bool>(q: *mut f32, y: Many<Z, 4>) {
+    let [y0, y1, y2, y3] = y.0;
+    // SAFETY: as the function's contract.
+    unsafe {
+        let low = _mm512_insertf32x8::<1>(
+            _mm512_castps256_ps512(_mm512_cvtpd_ps(y0.0)),
+            _mm512_cvtpd_ps(y1.0),
+        );
+        let high = _mm512_insertf32x8::<1>(
+            _mm512_castps256_ps512(_mm512_cvtpd_ps(y2.0)),
+            _mm512_cvtpd_ps(y3.0),
+        );
+        store_f32x16::<STREAM>(q, low);
+        store_f32x16::<STREAM>(q.add(16), high);
+    }
+}
+
+/// As the AVX2 path's `wide_f32!`: a loop defined where it is used, calling
+/// the f64-lane algorithm `$f` directly so that it inlines whole.
+macro_rules! wide_f32 {
+    ($f:path, $stream:ident, $a:expr, $out:expr, $blocks:expr) => {{
+        #[target_feature(enable = "avx512f,avx512dq")]
+        unsafe fn run<const STREAM: bool>(a: *const f32, out: *mut f32, blocks: usize) {
+            for block in 0..blocks {
+                // SAFETY: within the caller's `32 · blocks` elements.
+                unsafe {
+                    let y = $f(load_wide(a.add(block * F32_BLOCK)));
+                    store_wide::<STREAM>(out.add(block * F32_BLOCK), y);
+                }
+            }
+        }
+        run::<$stream>($a, $out, $blocks)
+    }};
 }
 
 /// ReLU: `x` where x > 0 or x is NaN (the unordered compare), else +0.
@@ -292,12 +318,12 @@ unsafe impl Kernel<f32> for F32 {
         let halves = blocks * 2;
         macro_rules! wide {
             ($f:path) => {
-                wide_f32::<STREAM>($f, a, out, blocks)
+                wide_f32!($f, STREAM, a, out, blocks)
             };
         }
-        macro_rules! each {
+        macro_rules! each_f32 {
             ($f:path) => {
-                super::avx2::each($f, a, out, blocks * F32_BLOCK)
+                each!(f32, $f, a, out, blocks * F32_BLOCK)
             };
         }
         macro_rules! relu {
@@ -312,7 +338,7 @@ unsafe impl Kernel<f32> for F32 {
         }
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
-            f32_table!(self.op, self.accuracy, wide: wide, each: each, relu: relu, backward: backward)
+            f32_table!(self.op, self.accuracy, wide: wide, each: each_f32, relu: relu, backward: backward)
         }
     }
 }
@@ -334,9 +360,9 @@ unsafe impl Kernel<f64> for F64 {
         out: *mut f64,
         blocks: usize,
     ) {
-        macro_rules! each {
+        macro_rules! each_f64 {
             ($f:path) => {
-                super::avx2::each($f, a, out, blocks * 8)
+                each!(f64, $f, a, out, blocks * 8)
             };
         }
         macro_rules! relu {
@@ -350,6 +376,8 @@ unsafe impl Kernel<f64> for F64 {
             };
         }
         // SAFETY: forwarded from the caller, who checked the CPU features.
-        unsafe { f64_table!(self.op, self.accuracy, each: each, relu: relu, backward: backward) }
+        unsafe {
+            f64_table!(self.op, self.accuracy, each: each_f64, relu: relu, backward: backward)
+        }
     }
 }
