@@ -5,7 +5,7 @@ use std::ops::ControlFlow;
 use std::str::FromStr;
 use std::time::Instant;
 
-use ndarray::{Array2, ArrayView2, AsArray, Axis, Ix2, linalg::general_mat_mul, s};
+use ndarray::{Array2, ArrayView1, ArrayView2, AsArray, Axis, Ix2, linalg::general_mat_mul, s};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -90,6 +90,7 @@ pub struct FitOptions<'a> {
     /// The shuffling seed (default: derived from the model's seed).
     pub seed: Option<u64>,
     validation_data: Option<(ArrayView2<'a, f32>, ArrayView2<'a, f32>)>,
+    sample_weight: Option<ArrayView1<'a, f32>>,
     callbacks: Vec<Box<dyn Callback + 'a>>,
 }
 
@@ -102,6 +103,7 @@ impl Default for FitOptions<'_> {
             validation_split: 0.0,
             seed: None,
             validation_data: None,
+            sample_weight: None,
             callbacks: Vec::new(),
         }
     }
@@ -116,6 +118,7 @@ impl std::fmt::Debug for FitOptions<'_> {
             .field("validation_split", &self.validation_split)
             .field("seed", &self.seed)
             .field("validation_data", &self.validation_data.is_some())
+            .field("sample_weight", &self.sample_weight.is_some())
             .field("callbacks", &self.callbacks.len())
             .finish()
     }
@@ -164,6 +167,15 @@ impl<'a> FitOptions<'a> {
     #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
+        self
+    }
+    /// Weighs each training row's loss (as Keras' `sample_weight`): a batch's
+    /// loss is `Σ w_i · loss_i / batch rows`, so weights of 1 train exactly as
+    /// no weights. One weight per row of `x`, finite and not negative; the
+    /// validation loss stays unweighted.
+    #[must_use]
+    pub fn sample_weight(mut self, weights: impl Into<ArrayView1<'a, f32>>) -> Self {
+        self.sample_weight = Some(weights.into());
         self
     }
     /// Adds a callback (early stopping, a progress display, ...).
@@ -396,7 +408,7 @@ impl Sequential {
         let (x, y) = (x.into(), y.into());
         self.check_xy(x, y)?;
         let traces = self.forward_batch(x);
-        let lg = self.loss_grad(traces.last().expect("checked non-empty"), y, false);
+        let lg = self.loss_grad(traces.last().expect("checked non-empty"), y, None, false);
         Ok(Evaluation {
             loss: lg.loss,
             accuracy: lg.correct as f64 / y.len() as f64,
@@ -417,15 +429,25 @@ impl Sequential {
         let (x, y) = (x.into(), y.into());
         self.check_xy(x, y)?;
         let traces = self.forward_batch(x);
-        let lg = self.loss_grad(traces.last().expect("checked non-empty"), y, true);
+        let lg = self.loss_grad(traces.last().expect("checked non-empty"), y, None, true);
         Ok(self.backward(x, &traces, lg.d_pre))
     }
 
-    /// The mean loss over the rows of `y` and the number of correct outputs,
-    /// and (when `grad`) the gradient with respect to the last pre-activation.
-    fn loss_grad(&self, last: &LayerTrace, y: ArrayView2<'_, f32>, grad: bool) -> LossGrad {
+    /// The mean loss over the rows of `y` (each row's loss times its weight,
+    /// when given) and the number of correct outputs, and (when `grad`) the
+    /// gradient with respect to the last pre-activation.
+    fn loss_grad(
+        &self,
+        last: &LayerTrace,
+        y: ArrayView2<'_, f32>,
+        weights: Option<ArrayView1<'_, f32>>,
+        grad: bool,
+    ) -> LossGrad {
         let layer = self.layers.last().expect("non-empty");
         let count = y.len();
+        let outputs = y.ncols().max(1);
+        // The weight of element i of the row-major (rows × outputs) targets.
+        let weight = |i: usize| weights.map_or(1.0, |w| w[i / outputs]);
         let y = y.as_standard_layout();
         let y = y.as_slice().expect("standard layout");
         let pre = last.pre_activation.as_slice().expect("standard layout");
@@ -437,13 +459,24 @@ impl Sequential {
             .count();
         let scale = 1.0 / count as f32;
         if layer.activation_fn() == Activation::Sigmoid {
-            // Keras: from the logits; d loss / dz = (σ(z) − y) / m.
-            let loss = f64::from(sigmoid::bce_with_logits_mean(pre, y));
+            // Keras: from the logits; d loss / dz = w·(σ(z) − y) / m.
+            let loss = match weights {
+                None => f64::from(sigmoid::bce_with_logits_mean(pre, y)),
+                Some(_) => {
+                    let mut each = vec![0.0_f32; count];
+                    sigmoid::bce_with_logits_slice(pre, y, &mut each);
+                    let sum: f64 = (each.iter().enumerate())
+                        .filter(|&(i, _)| weight(i) != 0.0)
+                        .map(|(i, &l)| f64::from(weight(i)) * f64::from(l))
+                        .sum();
+                    sum / count as f64
+                }
+            };
             let mut d_pre = Array2::zeros(last.pre_activation.raw_dim());
             if grad {
                 let d = d_pre.as_slice_mut().expect("standard layout");
-                for ((d, &p), &t) in d.iter_mut().zip(out).zip(y) {
-                    *d = (p - t) * scale;
+                for (i, ((d, &p), &t)) in d.iter_mut().zip(out).zip(y).enumerate() {
+                    *d = weight(i) * (p - t) * scale;
                 }
             }
             return LossGrad {
@@ -456,12 +489,16 @@ impl Sequential {
         let (lo, hi) = (EPSILON, 1.0 - EPSILON);
         let mut sum = 0.0_f64;
         let mut d_out = vec![0.0_f32; count];
-        for ((&p, &t), d) in out.iter().zip(y).zip(&mut d_out) {
+        for (i, ((&p, &t), d)) in out.iter().zip(y).zip(&mut d_out).enumerate() {
+            let w = weight(i);
+            if w == 0.0 {
+                continue;
+            }
             let q = p.clamp(lo, hi);
             let (qd, td) = (f64::from(q), f64::from(t));
-            sum -= td * qd.ln() + (1.0 - td) * (1.0 - qd).ln();
+            sum -= f64::from(w) * (td * qd.ln() + (1.0 - td) * (1.0 - qd).ln());
             if grad && (lo..=hi).contains(&p) {
-                *d = (-t / q + (1.0 - t) / (1.0 - q)) * scale;
+                *d = w * (-t / q + (1.0 - t) / (1.0 - q)) * scale;
             }
         }
         let mut d_pre = Array2::zeros(last.pre_activation.raw_dim());
@@ -578,6 +615,7 @@ impl Sequential {
             validation_split,
             seed,
             validation_data,
+            sample_weight,
             mut callbacks,
         } = options;
         if self.compiled.is_none() {
@@ -607,6 +645,24 @@ impl Sequential {
         } else {
             n
         };
+        if let Some(w) = sample_weight {
+            if w.len() != n {
+                return Err(NnError::Shape(format!(
+                    "x has {n} rows but sample_weight has {} values",
+                    w.len()
+                )));
+            }
+            if let Some((i, v)) = w
+                .iter()
+                .enumerate()
+                .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+            {
+                return Err(NnError::InvalidArgument(format!(
+                    "sample_weight[{i}] is {v}; weights must be finite and not negative"
+                )));
+            }
+        }
+        let w_train = sample_weight.map(|w| w.slice_move(s![..split_at]));
         let (x_train, x_val_split) = x.split_at(Axis(0), split_at);
         let (y_train, y_val_split) = y.split_at(Axis(0), split_at);
         let validation = match validation_data {
@@ -645,17 +701,23 @@ impl Sequential {
                 }
                 let (mut loss_sum, mut correct, mut seen) = (0.0_f64, 0_usize, 0_usize);
                 for (b, rows) in order.chunks(batch_size).enumerate() {
-                    let (xb, yb);
-                    let (xv, yv) = if shuffle {
+                    let (xb, yb, wb);
+                    let (xv, yv, wv) = if shuffle {
                         xb = x_train.select(Axis(0), rows);
                         yb = y_train.select(Axis(0), rows);
-                        (xb.view(), yb.view())
+                        wb = w_train.map(|w| w.select(Axis(0), rows));
+                        (xb.view(), yb.view(), wb.as_ref().map(|w| w.view()))
                     } else {
                         let r = rows[0]..rows[0] + rows.len();
-                        (x_train.slice(s![r.clone(), ..]), y_train.slice(s![r, ..]))
+                        let wv = w_train.map(|w| w.slice_move(s![r.clone()]));
+                        (
+                            x_train.slice(s![r.clone(), ..]),
+                            y_train.slice(s![r, ..]),
+                            wv,
+                        )
                     };
                     let traces = self.forward_batch(xv);
-                    let lg = self.loss_grad(traces.last().expect("non-empty"), yv, true);
+                    let lg = self.loss_grad(traces.last().expect("non-empty"), yv, wv, true);
                     if !lg.loss.is_finite() {
                         return Err(NnError::NonFiniteLoss {
                             epoch,
