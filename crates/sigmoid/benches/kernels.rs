@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use sigmoid::kernels::{Isa, Unary, unary_f32_with};
+use sigmoid::{Accuracy, Function, Isa, Kernels};
 
 const SIZES: [(usize, &str); 2] = [(16 << 10, "16K"), (4 << 20, "4M")];
 
@@ -64,10 +64,18 @@ fn sigmoid_per_path(c: &mut Criterion) {
     let mut group = c.benchmark_group("sigmoid_path/16K");
     group.throughput(Throughput::Elements(n as u64));
     for isa in Isa::available() {
-        for op in [Unary::Sigmoid, Unary::SigmoidDerivative, Unary::Softplus] {
-            group.bench_function(BenchmarkId::new(format!("{op:?}"), isa.name()), |b| {
-                b.iter(|| unary_f32_with(isa, op, black_box(&x), &mut out))
-            });
+        for accuracy in Accuracy::ALL {
+            let kernels = Kernels::with_isa(isa, accuracy).expect("an available path");
+            for op in [
+                Function::Sigmoid,
+                Function::SigmoidDerivative,
+                Function::Softplus,
+            ] {
+                let id = BenchmarkId::new(format!("{op}/{accuracy}"), isa.name());
+                group.bench_function(id, |b| {
+                    b.iter(|| kernels.apply(op, black_box(&x), &mut out))
+                });
+            }
         }
     }
     group.finish();

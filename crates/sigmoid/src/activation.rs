@@ -71,12 +71,12 @@ impl Activation {
     pub fn apply<T: Float>(self, x: T) -> T {
         match self {
             Activation::Linear => x,
-            Activation::Sigmoid => x.sigmoid_scalar(),
-            Activation::Relu => x.relu_scalar(),
-            Activation::Tanh => x.tanh_scalar(),
+            Activation::Sigmoid => crate::sigmoid(x),
+            Activation::Relu => crate::relu(x),
+            Activation::Tanh => crate::tanh(x),
             Activation::HardSigmoid => hard_sigmoid(x),
-            Activation::Silu => x * x.sigmoid_scalar(),
-            Activation::Softplus => x.softplus_scalar(),
+            Activation::Silu => x * crate::sigmoid(x),
+            Activation::Softplus => crate::softplus(x),
         }
     }
 
@@ -102,10 +102,10 @@ impl Activation {
                 }
             }
             Activation::Silu => {
-                let s = x.sigmoid_scalar();
+                let s = crate::sigmoid(x);
                 s * (T::ONE + x * (T::ONE - s))
             }
-            Activation::Softplus => x.sigmoid_scalar(),
+            Activation::Softplus => crate::sigmoid(x),
         }
     }
 

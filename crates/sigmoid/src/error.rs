@@ -24,4 +24,23 @@ pub enum Error {
         /// The name that was given.
         name: String,
     },
+    /// A name that is not one of the accepted ones (a [`Function`](crate::Function),
+    /// an [`Accuracy`](crate::Accuracy), an [`Isa`](crate::Isa)).
+    #[error("unknown {what} {name:?}; expected one of: {expected}")]
+    UnknownName {
+        /// What was being named: `"function"`, `"accuracy"`, `"instruction set"`.
+        what: &'static str,
+        /// The name that was given.
+        name: String,
+        /// The accepted names, comma-separated.
+        expected: String,
+    },
+    /// An instruction-set path that this CPU cannot run was requested.
+    #[error("this CPU cannot run the {isa} path (it runs: {available})")]
+    IsaUnavailable {
+        /// The path requested.
+        isa: crate::Isa,
+        /// The paths this CPU runs, comma-separated.
+        available: String,
+    },
 }

@@ -3,7 +3,9 @@
 use core::fmt::{Debug, Display, LowerExp};
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
-use crate::kernels::Unary;
+use crate::Function;
+use crate::function::with_functions;
+use crate::kernels::Plan;
 
 pub(crate) mod sealed {
     pub trait Sealed {}
@@ -48,35 +50,24 @@ pub trait Float:
     /// Converts to `f64` (exact for every supported type).
     fn to_f64(self) -> f64;
 
+    /// The function `f` of one value, in the exact tier.
     #[doc(hidden)]
-    fn sigmoid_scalar(self) -> Self;
-    #[doc(hidden)]
-    fn sigmoid_derivative_scalar(self) -> Self;
+    fn scalar(f: Function, x: Self) -> Self;
     #[doc(hidden)]
     fn sigmoid_backward_scalar(y: Self, dy: Self) -> Self;
     #[doc(hidden)]
-    fn log_sigmoid_scalar(self) -> Self;
-    #[doc(hidden)]
-    fn softplus_scalar(self) -> Self;
-    #[doc(hidden)]
-    fn logit_scalar(self) -> Self;
-    #[doc(hidden)]
     fn bce_with_logits_scalar(z: Self, y: Self) -> Self;
-    #[doc(hidden)]
-    fn relu_scalar(self) -> Self;
-    #[doc(hidden)]
-    fn tanh_scalar(self) -> Self;
 
     #[doc(hidden)]
-    fn unary_slice(op: Unary, input: &[Self], output: &mut [Self]);
+    fn unary_slice(plan: Plan, f: Function, input: &[Self], output: &mut [Self]);
     #[doc(hidden)]
-    fn unary_inplace(op: Unary, data: &mut [Self]);
+    fn unary_inplace(plan: Plan, f: Function, data: &mut [Self]);
     #[doc(hidden)]
-    fn backward_slice(y: &[Self], dy: &[Self], dx: &mut [Self]);
+    fn backward_slice(plan: Plan, y: &[Self], dy: &[Self], dx: &mut [Self]);
 }
 
 macro_rules! impl_float {
-    ($t:ident, $dtype:literal, $suffix:ident) => {
+    ($t:ident, $dtype:literal, [$(($variant:ident, $name:ident, $($_forms:ident),*)),* $(,)?]) => {
         impl Float for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
@@ -90,53 +81,31 @@ macro_rules! impl_float {
                 f64::from(self)
             }
             #[inline]
-            fn sigmoid_scalar(self) -> Self {
-                crate::scalar::$suffix::sigmoid(self)
-            }
-            #[inline]
-            fn sigmoid_derivative_scalar(self) -> Self {
-                crate::scalar::$suffix::sigmoid_derivative(self)
+            fn scalar(f: Function, x: Self) -> Self {
+                match f {
+                    $(Function::$variant => crate::scalar::$t::$name(x),)*
+                }
             }
             #[inline]
             fn sigmoid_backward_scalar(y: Self, dy: Self) -> Self {
-                crate::scalar::$suffix::sigmoid_backward(y, dy)
-            }
-            #[inline]
-            fn log_sigmoid_scalar(self) -> Self {
-                crate::scalar::$suffix::log_sigmoid(self)
-            }
-            #[inline]
-            fn softplus_scalar(self) -> Self {
-                crate::scalar::$suffix::softplus(self)
-            }
-            #[inline]
-            fn logit_scalar(self) -> Self {
-                crate::scalar::$suffix::logit(self)
+                crate::scalar::$t::sigmoid_backward(y, dy)
             }
             #[inline]
             fn bce_with_logits_scalar(z: Self, y: Self) -> Self {
-                crate::scalar::$suffix::bce_with_logits(z, y)
+                crate::scalar::$t::bce_with_logits(z, y)
             }
-            #[inline]
-            fn relu_scalar(self) -> Self {
-                crate::scalar::$suffix::relu(self)
+            fn unary_slice(plan: Plan, f: Function, input: &[Self], output: &mut [Self]) {
+                crate::kernels::$t::unary(plan, f, input, output)
             }
-            #[inline]
-            fn tanh_scalar(self) -> Self {
-                crate::scalar::$suffix::tanh(self)
+            fn unary_inplace(plan: Plan, f: Function, data: &mut [Self]) {
+                crate::kernels::$t::unary_inplace(plan, f, data)
             }
-            fn unary_slice(op: Unary, input: &[Self], output: &mut [Self]) {
-                crate::kernels::$suffix::unary(op, input, output)
-            }
-            fn unary_inplace(op: Unary, data: &mut [Self]) {
-                crate::kernels::$suffix::unary_inplace(op, data)
-            }
-            fn backward_slice(y: &[Self], dy: &[Self], dx: &mut [Self]) {
-                crate::kernels::$suffix::backward(y, dy, dx)
+            fn backward_slice(plan: Plan, y: &[Self], dy: &[Self], dx: &mut [Self]) {
+                crate::kernels::$t::backward(plan, y, dy, dx)
             }
         }
     };
 }
 
-impl_float!(f32, "float32", f32);
-impl_float!(f64, "float64", f64);
+with_functions!(impl_float, f32, "float32");
+with_functions!(impl_float, f64, "float64");

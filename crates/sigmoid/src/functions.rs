@@ -1,6 +1,6 @@
 //! The public scalar functions, generic over [`Float`].
 
-use crate::{Error, Float};
+use crate::{Error, Float, Function};
 
 /// The logistic sigmoid σ(x) = 1 / (1 + e^-x).
 ///
@@ -24,7 +24,7 @@ use crate::{Error, Float};
 /// ```
 #[inline]
 pub fn sigmoid<T: Float>(x: T) -> T {
-    x.sigmoid_scalar()
+    T::scalar(Function::Sigmoid, x)
 }
 
 /// σ'(x) = σ(x)·(1 − σ(x)) = σ(x)·σ(−x), computed from x.
@@ -40,7 +40,7 @@ pub fn sigmoid<T: Float>(x: T) -> T {
 /// ```
 #[inline]
 pub fn sigmoid_derivative<T: Float>(x: T) -> T {
-    x.sigmoid_derivative_scalar()
+    T::scalar(Function::SigmoidDerivative, x)
 }
 
 /// The backward pass of σ: `dy · y · (1 − y)`, from the forward output `y`
@@ -69,7 +69,7 @@ pub fn sigmoid_backward<T: Float>(y: T, dy: T) -> T {
 /// ```
 #[inline]
 pub fn log_sigmoid<T: Float>(x: T) -> T {
-    x.log_sigmoid_scalar()
+    T::scalar(Function::LogSigmoid, x)
 }
 
 /// softplus(x) = ln(1 + e^x), the antiderivative of σ.
@@ -84,7 +84,7 @@ pub fn log_sigmoid<T: Float>(x: T) -> T {
 /// ```
 #[inline]
 pub fn softplus<T: Float>(x: T) -> T {
-    x.softplus_scalar()
+    T::scalar(Function::Softplus, x)
 }
 
 /// logit(p) = ln(p / (1 − p)), the inverse of σ.
@@ -99,7 +99,7 @@ pub fn softplus<T: Float>(x: T) -> T {
 /// ```
 #[inline]
 pub fn logit<T: Float>(p: T) -> T {
-    p.logit_scalar()
+    T::scalar(Function::Logit, p)
 }
 
 /// [`logit`] for user-supplied probabilities: an error instead of NaN.
@@ -113,7 +113,7 @@ pub fn logit<T: Float>(p: T) -> T {
 /// ```
 pub fn try_logit<T: Float>(p: T) -> Result<T, Error> {
     check_probability(p, 0)?;
-    Ok(p.logit_scalar())
+    Ok(T::scalar(Function::Logit, p))
 }
 
 pub(crate) fn check_probability<T: Float>(p: T, index: usize) -> Result<(), Error> {
@@ -154,7 +154,7 @@ pub fn bce_with_logits<T: Float>(z: T, y: T) -> T {
 /// ```
 #[inline]
 pub fn relu<T: Float>(x: T) -> T {
-    x.relu_scalar()
+    T::scalar(Function::Relu, x)
 }
 
 /// tanh, for comparison. f32: < 0.5001 ULP on every input; f64: ≤ 1 ULP
@@ -165,5 +165,5 @@ pub fn relu<T: Float>(x: T) -> T {
 /// ```
 #[inline]
 pub fn tanh<T: Float>(x: T) -> T {
-    x.tanh_scalar()
+    T::scalar(Function::Tanh, x)
 }

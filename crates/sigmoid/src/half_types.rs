@@ -19,8 +19,9 @@
 use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
 
-use crate::Float;
-use crate::kernels::Unary;
+use crate::function::with_functions;
+use crate::kernels::Plan;
+use crate::{Accuracy, Float, Function};
 
 /// Elements per block: small enough to stay in L1 with its f32 copies.
 const BLOCK: usize = 1024;
@@ -192,26 +193,58 @@ fn f64_to_f32_round_to_odd(value: f64) -> f32 {
 #[repr(C, align(64))]
 struct AlignedBlock([f32; BLOCK]);
 
-/// `output[i] = op(input[i])` in blocks through the f32 kernel, fixing up midpoints.
-fn unary_blocks<T: Half>(op: Unary, input: &[T], output: &mut [T]) {
+/// How many f32 ULPs from a 16-bit midpoint an f32 result of the tier may
+/// lie while the exact value lies on the other side of it: the tier's f32
+/// error bound, rounded up (0 for the exact tier, whose only risk is a
+/// result exactly on the midpoint).
+fn midpoint_window(accuracy: Accuracy) -> u32 {
+    match accuracy {
+        Accuracy::Exact => 0,
+        Accuracy::Default => 1,
+        Accuracy::Fast => 4,
+    }
+}
+
+/// `output[i] = op(input[i])` in blocks through the f32 kernel of the plan's
+/// tier, fixing up the elements whose rounding to 16 bits the f32 error
+/// could change: those are recomputed from the f64 function, so the result
+/// is correctly rounded in every tier.
+fn unary_blocks<T: Half>(plan: Plan, op: Function, input: &[T], output: &mut [T]) {
     debug_assert_eq!(input.len(), output.len());
     let exact = crate::kernels::scalar_f64(op);
+    let window = midpoint_window(plan.accuracy);
+    // Blocks are far smaller than the streaming threshold.
+    let plan = Plan {
+        stream: false,
+        ..plan
+    };
     let mut wide_in = AlignedBlock([0.0; BLOCK]);
     let mut wide_out = AlignedBlock([0.0; BLOCK]);
     let (wide_in, wide_out) = (&mut wide_in.0, &mut wide_out.0);
     for (src, dst) in input.chunks(BLOCK).zip(output.chunks_mut(BLOCK)) {
         let n = src.len();
         T::widen(src, &mut wide_in[..n]);
-        <f32 as Float>::unary_slice(op, &wide_in[..n], &mut wide_out[..n]);
+        <f32 as Float>::unary_slice(plan, op, &wide_in[..n], &mut wide_out[..n]);
         T::narrow(&wide_out[..n], dst);
         // A branch-free pass (it vectorises) finds the rare blocks that may
-        // hold a midpoint; only those are examined element by element.
-        let candidates = wide_out[..n].iter().fold(false, |any, v| {
-            any | (v.to_bits() & T::CANDIDATE_MASK == T::CANDIDATE_BITS)
-        });
+        // hold a result near a midpoint; only those are examined one by one.
+        let near = |v: f32| {
+            (v.to_bits() & T::CANDIDATE_MASK)
+                .wrapping_sub(T::CANDIDATE_BITS)
+                .wrapping_add(window)
+                & T::CANDIDATE_MASK
+                <= 2 * window
+        };
+        let candidates = wide_out[..n].iter().fold(false, |any, &v| any | near(v));
         if candidates {
             for i in 0..n {
-                if T::is_midpoint(wide_out[i]) {
+                let v = wide_out[i];
+                let recompute = if window == 0 {
+                    T::is_midpoint(v)
+                } else {
+                    near(v)
+                };
+                if recompute {
                     dst[i] = T::round_from_f64(exact(f64::from(wide_in[i])));
                 }
             }
@@ -219,12 +252,12 @@ fn unary_blocks<T: Half>(op: Unary, input: &[T], output: &mut [T]) {
     }
 }
 
-fn unary_inplace_blocks<T: Half>(op: Unary, data: &mut [T]) {
+fn unary_inplace_blocks<T: Half>(plan: Plan, op: Function, data: &mut [T]) {
     let mut copy = [T::ZERO; BLOCK];
     for block in data.chunks_mut(BLOCK) {
         let n = block.len();
         copy[..n].copy_from_slice(block);
-        unary_blocks(op, &copy[..n], block);
+        unary_blocks(plan, op, &copy[..n], block);
     }
 }
 
@@ -235,7 +268,7 @@ fn backward_blocks<T: Half>(y: &[T], dy: &[T], dx: &mut [T]) {
 }
 
 macro_rules! impl_half_float {
-    ($t:ty, $dtype:literal) => {
+    ($t:ty, $dtype:literal, [$(($variant:ident, $name:ident, $($_forms:ident),*)),* $(,)?]) => {
         impl crate::float::sealed::Sealed for $t {}
 
         impl Float for $t {
@@ -251,14 +284,11 @@ macro_rules! impl_half_float {
                 <$t>::to_f64(self)
             }
             #[inline]
-            fn sigmoid_scalar(self) -> Self {
-                <Self as Half>::round_from_f64(crate::scalar::f64::sigmoid(self.to_f64()))
-            }
-            #[inline]
-            fn sigmoid_derivative_scalar(self) -> Self {
-                <Self as Half>::round_from_f64(crate::scalar::f64::sigmoid_derivative(
-                    self.to_f64(),
-                ))
+            fn scalar(f: Function, x: Self) -> Self {
+                let x = x.to_f64();
+                <Self as Half>::round_from_f64(match f {
+                    $(Function::$variant => crate::scalar::f64::$name(x),)*
+                })
             }
             #[inline]
             fn sigmoid_backward_scalar(y: Self, dy: Self) -> Self {
@@ -267,47 +297,27 @@ macro_rules! impl_half_float {
                 <Self as Half>::round_from_f64(dy.to_f64() * (y * (1.0 - y)))
             }
             #[inline]
-            fn log_sigmoid_scalar(self) -> Self {
-                <Self as Half>::round_from_f64(crate::scalar::f64::log_sigmoid(self.to_f64()))
-            }
-            #[inline]
-            fn softplus_scalar(self) -> Self {
-                <Self as Half>::round_from_f64(crate::scalar::f64::softplus(self.to_f64()))
-            }
-            #[inline]
-            fn logit_scalar(self) -> Self {
-                <Self as Half>::round_from_f64(crate::scalar::f64::logit(self.to_f64()))
-            }
-            #[inline]
             fn bce_with_logits_scalar(z: Self, y: Self) -> Self {
                 <Self as Half>::round_from_f64(crate::scalar::f64::bce_with_logits(
                     z.to_f64(),
                     y.to_f64(),
                 ))
             }
-            #[inline]
-            fn relu_scalar(self) -> Self {
-                <Self as Half>::round_from_f64(crate::scalar::f64::relu(self.to_f64()))
+            fn unary_slice(plan: Plan, f: Function, input: &[Self], output: &mut [Self]) {
+                unary_blocks(plan, f, input, output)
             }
-            #[inline]
-            fn tanh_scalar(self) -> Self {
-                <Self as Half>::round_from_f64(crate::scalar::f64::tanh(self.to_f64()))
+            fn unary_inplace(plan: Plan, f: Function, data: &mut [Self]) {
+                unary_inplace_blocks(plan, f, data)
             }
-            fn unary_slice(op: Unary, input: &[Self], output: &mut [Self]) {
-                unary_blocks(op, input, output)
-            }
-            fn unary_inplace(op: Unary, data: &mut [Self]) {
-                unary_inplace_blocks(op, data)
-            }
-            fn backward_slice(y: &[Self], dy: &[Self], dx: &mut [Self]) {
+            fn backward_slice(_plan: Plan, y: &[Self], dy: &[Self], dx: &mut [Self]) {
                 backward_blocks(y, dy, dx)
             }
         }
     };
 }
 
-impl_half_float!(f16, "float16");
-impl_half_float!(bf16, "bfloat16");
+with_functions!(impl_half_float, f16, "float16");
+with_functions!(impl_half_float, bf16, "bfloat16");
 
 #[cfg(test)]
 mod tests {

@@ -60,46 +60,88 @@
 
 #![warn(missing_docs)]
 
+mod accuracy;
 mod activation;
 mod error;
 mod float;
+mod function;
 mod functions;
 #[cfg(feature = "half")]
 mod half_types;
-#[doc(hidden)]
-pub mod kernels;
+mod kernels;
 #[cfg(feature = "ndarray")]
 mod ndarray_ext;
 #[cfg(feature = "rayon")]
 mod parallel;
 mod scalar;
+mod selection;
 mod slices;
+mod tiers;
 
+pub use accuracy::Accuracy;
 pub use activation::Activation;
 pub use error::Error;
 pub use float::Float;
+pub use function::Function;
 pub use functions::{
     bce_with_logits, log_sigmoid, logit, relu, sigmoid, sigmoid_backward, sigmoid_derivative,
     softplus, tanh, try_logit,
 };
+pub use kernels::Isa;
 #[cfg(feature = "ndarray")]
 pub use ndarray_ext::{SigmoidArray, SigmoidArrayMut};
 #[cfg(feature = "rayon")]
-#[doc(hidden)]
-pub use parallel::{CHUNK_BYTES, PAR_THRESHOLD_BYTES, par_map_chunks, with_threads};
-#[cfg(feature = "rayon")]
 pub use parallel::{
-    par_log_sigmoid_inplace, par_log_sigmoid_slice, par_logit_inplace, par_logit_slice,
-    par_relu_inplace, par_relu_slice, par_sigmoid_backward_inplace, par_sigmoid_backward_slice,
-    par_sigmoid_derivative_inplace, par_sigmoid_derivative_slice, par_sigmoid_inplace,
-    par_sigmoid_slice, par_softplus_inplace, par_softplus_slice, par_tanh_inplace, par_tanh_slice,
+    CHUNK_BYTES, PAR_THRESHOLD_BYTES, par_map_chunks, par_sigmoid_backward_inplace,
+    par_sigmoid_backward_slice,
 };
-pub use slices::{
-    bce_with_logits_mean, bce_with_logits_slice, log_sigmoid_inplace, log_sigmoid_slice,
-    logit_inplace, logit_slice, relu_inplace, relu_slice, sigmoid_backward_inplace,
-    sigmoid_backward_slice, sigmoid_derivative_inplace, sigmoid_derivative_slice, sigmoid_inplace,
-    sigmoid_slice, softplus_inplace, softplus_slice, tanh_inplace, tanh_slice, try_logit_slice,
-};
+pub use selection::Kernels;
+pub use slices::*;
+
+macro_rules! tier_module {
+    ($list:tt) => {
+        /// The fast tier ([`Accuracy::Fast`]): the crate root's functions, within
+        /// 4 ULP on every input, for throughput first.
+        ///
+        /// A drop-in for the crate root: `use sigmoid::fast as sigmoid;`.
+        /// Never NaN for a finite input, outputs of σ in [0, 1], gradual underflow
+        /// (no flush to zero); σ may reach 1 before the exact tier does and need
+        /// not be monotone. Each function of the crate root states this tier's
+        /// measured bound.
+        ///
+        /// ```
+        /// let x = [-2.0_f32, 0.0, 2.0];
+        /// let mut y = [0.0_f32; 3];
+        /// sigmoid::fast::sigmoid_slice(&x, &mut y);
+        /// assert_eq!(y[1], 0.5);
+        /// ```
+        pub mod fast {
+            crate::tiers::slice_forms!(crate::Accuracy::Fast, $list);
+            crate::tiers::scalar_forms!("fast", $list);
+            crate::tiers::shared_forms!();
+        }
+
+        /// The exact tier ([`Accuracy::Exact`]): the crate root's functions,
+        /// correctly rounded but for a handful of near-ties, with bit-identical
+        /// results on every instruction-set path: the choice for results that
+        /// must reproduce across machines.
+        ///
+        /// A drop-in for the crate root: `use sigmoid::exact as sigmoid;`.
+        ///
+        /// ```
+        /// let x = [-2.0_f32, 0.0, 2.0];
+        /// let mut y = [0.0_f32; 3];
+        /// sigmoid::exact::sigmoid_slice(&x, &mut y);
+        /// assert_eq!(y[2], sigmoid::exact::sigmoid(2.0_f32));
+        /// ```
+        pub mod exact {
+            crate::tiers::slice_forms!(crate::Accuracy::Exact, $list);
+            crate::tiers::scalar_forms!("exact", $list);
+            crate::tiers::shared_forms!();
+        }
+    };
+}
+function::with_functions!(tier_module);
 
 /// The instruction-set path the slice functions use: `"avx512"`, `"avx2"` or
 /// `"portable"`, chosen once at first use from the CPU's features, or forced

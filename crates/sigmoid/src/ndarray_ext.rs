@@ -20,30 +20,26 @@
 
 use ndarray::{Array, ArrayBase, Axis, Data, DataMut, Dimension};
 
-use crate::Float;
-use crate::kernels::Unary;
+use crate::{Accuracy, Float, Function, Kernels};
 
-/// Elements per parallel task: large enough to amortise scheduling, small enough to balance.
-#[cfg(feature = "rayon")]
-const PARALLEL_CHUNK: usize = 1 << 15;
-
-fn apply_inplace<T, S, D>(array: &mut ArrayBase<S, D>, op: Unary)
+fn apply_inplace<T, S, D>(array: &mut ArrayBase<S, D>, op: Function, accuracy: Accuracy)
 where
     T: Float,
     S: DataMut<Elem = T>,
     D: Dimension,
 {
+    let kernels = Kernels::new(accuracy);
     if let Some(slice) = array.as_slice_memory_order_mut() {
-        T::unary_inplace(op, slice);
+        kernels.apply_inplace(op, slice);
         return;
     }
     let last = Axis(array.ndim() - 1);
     for mut lane in array.lanes_mut(last) {
         match lane.as_slice_mut() {
-            Some(slice) => T::unary_inplace(op, slice),
+            Some(slice) => kernels.apply_inplace(op, slice),
             None => {
                 let mut buffer: Vec<T> = lane.iter().copied().collect();
-                T::unary_inplace(op, &mut buffer);
+                kernels.apply_inplace(op, &mut buffer);
                 lane.iter_mut().zip(buffer).for_each(|(dst, v)| *dst = v);
             }
         }
@@ -51,21 +47,16 @@ where
 }
 
 #[cfg(feature = "rayon")]
-fn par_apply_inplace<T, S, D>(array: &mut ArrayBase<S, D>, op: Unary)
+fn par_apply_inplace<T, S, D>(array: &mut ArrayBase<S, D>, op: Function, accuracy: Accuracy)
 where
     T: Float,
     S: DataMut<Elem = T>,
     D: Dimension,
 {
     use rayon::prelude::*;
+    let kernels = Kernels::new(accuracy);
     if let Some(slice) = array.as_slice_memory_order_mut() {
-        if slice.len() <= PARALLEL_CHUNK {
-            T::unary_inplace(op, slice);
-        } else {
-            slice
-                .par_chunks_mut(PARALLEL_CHUNK)
-                .for_each(|chunk| T::unary_inplace(op, chunk));
-        }
+        kernels.par_apply_inplace(op, slice);
         return;
     }
     let last = Axis(array.ndim() - 1);
@@ -75,10 +66,10 @@ where
         .collect::<Vec<_>>()
         .into_par_iter()
         .for_each(|mut lane| match lane.as_slice_mut() {
-            Some(slice) => T::unary_inplace(op, slice),
+            Some(slice) => kernels.apply_inplace(op, slice),
             None => lane.map_inplace(|v| {
                 let mut one = [*v];
-                T::unary_inplace(op, &mut one);
+                kernels.apply_inplace(op, &mut one);
                 *v = one[0];
             }),
         });
@@ -92,6 +83,18 @@ macro_rules! extension_traits {
         /// Implemented for every `ndarray` array or view of f32, f64, `half::f16`
         /// or `half::bf16`, of any dimension.
         pub trait SigmoidArray<T: Float, D: Dimension> {
+            /// A new array of `f` of every element, computed in the tier `accuracy`.
+            ///
+            /// ```
+            /// use ndarray::array;
+            /// use sigmoid::{Accuracy, Function, SigmoidArray};
+            /// let y = array![0.0_f32, 1.0].apply_function(Function::Sigmoid, Accuracy::Fast);
+            /// assert_eq!(y[0], 0.5);
+            /// ```
+            fn apply_function(&self, f: Function, accuracy: Accuracy) -> Array<T, D>;
+            /// [`apply_function`](Self::apply_function) split over rayon's thread pool for large arrays.
+            #[cfg(feature = "rayon")]
+            fn par_apply_function(&self, f: Function, accuracy: Accuracy) -> Array<T, D>;
             $(
                 #[doc = concat!("A new array of ", $what, " of every element.")]
                 fn $name(&self) -> Array<T, D>;
@@ -103,6 +106,11 @@ macro_rules! extension_traits {
 
         /// The sigmoid family applied to every element in place.
         pub trait SigmoidArrayMut<T: Float, D: Dimension> {
+            /// Replaces every element by `f` of it, computed in the tier `accuracy`.
+            fn apply_function_inplace(&mut self, f: Function, accuracy: Accuracy);
+            /// [`apply_function_inplace`](Self::apply_function_inplace) split over rayon's thread pool for large arrays.
+            #[cfg(feature = "rayon")]
+            fn par_apply_function_inplace(&mut self, f: Function, accuracy: Accuracy);
             $(
                 #[doc = concat!("Replaces every element by its ", $what, ".")]
                 fn $inplace(&mut self);
@@ -118,17 +126,28 @@ macro_rules! extension_traits {
             S: Data<Elem = T>,
             D: Dimension,
         {
+            fn apply_function(&self, f: Function, accuracy: Accuracy) -> Array<T, D> {
+                let mut out = self.to_owned();
+                apply_inplace(&mut out, f, accuracy);
+                out
+            }
+            #[cfg(feature = "rayon")]
+            fn par_apply_function(&self, f: Function, accuracy: Accuracy) -> Array<T, D> {
+                let mut out = self.to_owned();
+                par_apply_inplace(&mut out, f, accuracy);
+                out
+            }
             $(
                 fn $name(&self) -> Array<T, D> {
                     // to_owned keeps the memory order of contiguous inputs.
                     let mut out = self.to_owned();
-                    apply_inplace(&mut out, Unary::$op);
+                    apply_inplace(&mut out, Function::$op, Accuracy::Default);
                     out
                 }
                 #[cfg(feature = "rayon")]
                 fn $par(&self) -> Array<T, D> {
                     let mut out = self.to_owned();
-                    par_apply_inplace(&mut out, Unary::$op);
+                    par_apply_inplace(&mut out, Function::$op, Accuracy::Default);
                     out
                 }
             )*
@@ -140,13 +159,20 @@ macro_rules! extension_traits {
             S: DataMut<Elem = T>,
             D: Dimension,
         {
+            fn apply_function_inplace(&mut self, f: Function, accuracy: Accuracy) {
+                apply_inplace(self, f, accuracy);
+            }
+            #[cfg(feature = "rayon")]
+            fn par_apply_function_inplace(&mut self, f: Function, accuracy: Accuracy) {
+                par_apply_inplace(self, f, accuracy);
+            }
             $(
                 fn $inplace(&mut self) {
-                    apply_inplace(self, Unary::$op);
+                    apply_inplace(self, Function::$op, Accuracy::Default);
                 }
                 #[cfg(feature = "rayon")]
                 fn $par_inplace(&mut self) {
-                    par_apply_inplace(self, Unary::$op);
+                    par_apply_inplace(self, Function::$op, Accuracy::Default);
                 }
             )*
         }

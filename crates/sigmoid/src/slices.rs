@@ -1,15 +1,13 @@
 //! Slice forms of every elementwise function.
 //!
 //! `name_slice(&input, &mut output)` writes `output[i] = name(input[i])`;
-//! `name_inplace(&mut data)` overwrites each element. An element's result
-//! never depends on the slice's length, alignment or the element's position.
-//! The SIMD paths meet the scalar function's error bound; they return the
-//! same bits as the scalar function except for a handful of near-ties (at
-//! most 20 of the 2^32 f32 inputs per function, 330 for tanh), where the two
-//! differ by one ULP, both within 0.5001 ULP of the exact value.
+//! `name_inplace(&mut data)` overwrites each element (the forms of every
+//! function are generated in `tiers.rs`). An element's result never depends
+//! on the slice's length, alignment or the element's position. This file
+//! holds the forms that are not one function of one argument: the backward
+//! pass, binary cross-entropy and the checked logit.
 
-use crate::kernels::Unary;
-use crate::{Error, Float};
+use crate::{Accuracy, Error, Float, Function, Kernels};
 
 #[track_caller]
 pub(crate) fn assert_same_len(function: &str, what: &str, a: usize, b: usize) {
@@ -19,46 +17,12 @@ pub(crate) fn assert_same_len(function: &str, what: &str, a: usize, b: usize) {
     );
 }
 
-macro_rules! unary_slice_fns {
-    ($op:ident, $scalar:literal, $slice:ident, $inplace:ident) => {
-        #[doc = concat!("Applies [`", $scalar, "`](crate::", $scalar, ") to every element: `output[i] = ", $scalar, "(input[i])`.")]
-        ///
-        /// Same accuracy and special values as the scalar function.
-        ///
-        /// # Panics
-        /// If `input` and `output` have different lengths (as `copy_from_slice` does).
-        #[track_caller]
-        pub fn $slice<T: Float>(input: &[T], output: &mut [T]) {
-            assert_same_len(stringify!($slice), "input and output", input.len(), output.len());
-            T::unary_slice(Unary::$op, input, output);
-        }
-
-        #[doc = concat!("Applies [`", $scalar, "`](crate::", $scalar, ") to every element in place.")]
-        ///
-        /// Same accuracy and special values as the scalar function.
-        pub fn $inplace<T: Float>(data: &mut [T]) {
-            T::unary_inplace(Unary::$op, data);
-        }
+macro_rules! slice_forms_root {
+    ($list:tt) => {
+        crate::tiers::slice_forms!(crate::Accuracy::Default, $list);
     };
 }
-
-unary_slice_fns!(Sigmoid, "sigmoid", sigmoid_slice, sigmoid_inplace);
-unary_slice_fns!(
-    SigmoidDerivative,
-    "sigmoid_derivative",
-    sigmoid_derivative_slice,
-    sigmoid_derivative_inplace
-);
-unary_slice_fns!(
-    LogSigmoid,
-    "log_sigmoid",
-    log_sigmoid_slice,
-    log_sigmoid_inplace
-);
-unary_slice_fns!(Softplus, "softplus", softplus_slice, softplus_inplace);
-unary_slice_fns!(Logit, "logit", logit_slice, logit_inplace);
-unary_slice_fns!(Relu, "relu", relu_slice, relu_inplace);
-unary_slice_fns!(Tanh, "tanh", tanh_slice, tanh_inplace);
+crate::function::with_functions!(slice_forms_root);
 
 /// The backward pass over slices: `dx[i] = dy[i] · y[i] · (1 − y[i])`.
 ///
@@ -76,7 +40,7 @@ unary_slice_fns!(Tanh, "tanh", tanh_slice, tanh_inplace);
 pub fn sigmoid_backward_slice<T: Float>(y: &[T], dy: &[T], dx: &mut [T]) {
     assert_same_len("sigmoid_backward_slice", "y and dy", y.len(), dy.len());
     assert_same_len("sigmoid_backward_slice", "y and dx", y.len(), dx.len());
-    T::backward_slice(y, dy, dx);
+    Kernels::new(Accuracy::Default).backward(y, dy, dx);
 }
 
 /// The backward pass in place: `grad[i] ← grad[i] · y[i] · (1 − y[i])`.
@@ -162,6 +126,6 @@ pub fn try_logit_slice<T: Float>(input: &[T], output: &mut [T]) -> Result<(), Er
     for (index, &p) in input.iter().enumerate() {
         crate::functions::check_probability(p, index)?;
     }
-    T::unary_slice(Unary::Logit, input, output);
+    Kernels::new(Accuracy::Default).apply(Function::Logit, input, output);
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! Every f32 input, every function that takes one f32, every SIMD path.
+//! Every f32 input, every function that takes one f32, every SIMD path: the
+//! exact tier ([`Accuracy::Exact`]) and the scalar functions.
 //!
 //! Each result is compared with the crate's f64 function (itself checked
 //! against 192-bit arithmetic in `accuracy_f64.rs`; its relative error is
@@ -13,7 +14,15 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use sigmoid::kernels::{Isa, Unary, unary_f32_with};
+use sigmoid::{Accuracy, Function as Unary, Isa, Kernels};
+
+/// The exact tier's kernel on a forced path (the Default and Fast tiers are
+/// proved in `exhaustive_tiers.rs`).
+fn unary_f32_with(isa: Isa, op: Unary, input: &[f32], output: &mut [f32]) {
+    Kernels::with_isa(isa, Accuracy::Exact)
+        .expect("an available path")
+        .apply(op, input, output)
+}
 
 /// One function under test.
 struct Function {
@@ -120,6 +129,7 @@ impl Path {
                     Unary::Logit => sigmoid::logit,
                     Unary::Tanh => sigmoid::tanh,
                     Unary::Relu => sigmoid::relu,
+                    other => unreachable!("{other} needs a row in this table"),
                 };
                 for (y, &x) in output.iter_mut().zip(input) {
                     *y = f(x);

@@ -1,46 +1,63 @@
-//! `sigmoid bench`: throughput of σ next to a plain copy, ReLU and the naive
-//! formula, measured in the same run, per size.
+//! `sigmoid bench`: throughput of σ and its family in every accuracy tier,
+//! next to a plain copy, ReLU and the naive formula, measured in the same
+//! run, per size.
 //!
-//! The harness is public ([`measure`], [`Case`], [`Measurement`]) so that
-//! other commands (`sigmoid explain cost`) time things the same way: after a
-//! warm-up, each sample runs the case enough times to last about a
+//! The harness is public ([`measure_many`], [`Case`], [`Measurement`]) so
+//! that other commands (`sigmoid explain cost`) time things the same way:
+//! after a warm-up, each sample runs the case enough times to last about a
 //! millisecond (at least once), and the result is the median of the samples'
 //! time per element. Inputs live in one allocation per size that is touched
 //! before timing, so small sizes are measured in cache and large ones in DRAM.
-//! With `threads > 1` the `par_` functions run in a rayon pool of that many
-//! threads, and copy and the naive loop are split the same way.
+//! With `threads > 1` the `par_` forms run in a rayon pool of that many
+//! threads, and copy and the naive loop are split the same way
+//! ([`sigmoid::par_map_chunks`]).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use serde::Serialize;
-use sigmoid::Float;
+use sigmoid::{Accuracy, Float, Function, Isa, Kernels};
 
 /// Measure throughput per size against a copy, ReLU and the naive formula.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sigmoid bench\n  sigmoid bench --sizes 16k,64m --threads 2\n  sigmoid bench --dtype f64 --isa avx2 --json"
+    after_help = "Examples:\n  sigmoid bench\n  sigmoid bench --sizes 16k,64m --threads 2 --accuracy default\n  sigmoid bench --dtype f32,f64 --functions all --isa avx2 --json"
 )]
 pub struct Args {
     /// Slice lengths in elements; k and m are 1024 and 1024².
     #[arg(long, value_delimiter = ',', default_value = "1k,16k,256k,4m,64m", value_parser = parse_size)]
     pub sizes: Vec<usize>,
-    /// Threads (more than 1 uses the `par_` functions in a rayon pool of that size).
+    /// Threads (more than 1 uses the `par_` forms in a rayon pool of that size).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
-    /// Element type.
-    #[arg(long, value_enum, default_value_t = Dtype::F32)]
-    pub dtype: Dtype,
-    /// Force an instruction-set path (as `SIGMOID_ISA` does).
-    #[arg(long, value_enum)]
-    pub isa: Option<IsaArg>,
+    /// Element types, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "f32")]
+    pub dtype: Vec<Dtype>,
+    /// Accuracy tiers to time, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "exact,default,fast", value_parser = parse_accuracy)]
+    pub accuracy: Vec<Accuracy>,
+    /// Functions to time in each tier, comma-separated: sigmoid,
+    /// sigmoid_derivative, log_sigmoid, softplus, tanh, logit, backward, or `all`.
+    #[arg(long, value_delimiter = ',', default_value = "sigmoid")]
+    pub functions: Vec<String>,
+    /// Run on this instruction-set path (default: the best this CPU runs, or `SIGMOID_ISA`).
+    #[arg(long, value_parser = parse_isa)]
+    pub isa: Option<Isa>,
     /// Samples per case (the median is reported).
     #[arg(long, default_value_t = 21)]
     pub reps: usize,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+fn parse_accuracy(text: &str) -> Result<Accuracy, String> {
+    text.parse().map_err(|e: sigmoid::Error| e.to_string())
+}
+
+fn parse_isa(text: &str) -> Result<Isa, String> {
+    text.parse().map_err(|e: sigmoid::Error| e.to_string())
 }
 
 /// The element type of a benchmark.
@@ -53,61 +70,50 @@ pub enum Dtype {
     F64,
 }
 
-/// A path that `--isa` can force.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum IsaArg {
-    /// Plain Rust.
-    Portable,
-    /// AVX2 and FMA.
-    Avx2,
-    /// AVX-512F/DQ.
-    Avx512,
+impl Dtype {
+    fn name(self) -> &'static str {
+        match self {
+            Dtype::F32 => "f32",
+            Dtype::F64 => "f64",
+        }
+    }
 }
 
 /// What is timed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Case {
     /// `output.copy_from_slice(input)`: the memory-bandwidth floor.
     Copy,
-    /// `relu_slice`: the cheapest activation.
-    Relu,
     /// `1/(1 + exp(-x))` in a plain loop, the type's own `exp`.
     Naive,
-    /// `sigmoid_slice`.
-    Sigmoid,
-    /// `tanh_slice`.
-    Tanh,
-    /// `sigmoid_backward_slice` (y, dy → dx).
+    /// The sigmoid backward pass (y, dy → dx), exact in every tier.
     Backward,
-    /// `log_sigmoid_slice`.
-    LogSigmoid,
+    /// A function of the crate in one tier (ReLU: the cheapest activation).
+    Kernel(Function, Accuracy),
 }
 
 impl Case {
-    /// Every case, in the order the table prints them.
-    pub const ALL: [Case; 7] = [
-        Case::Copy,
-        Case::Relu,
-        Case::Naive,
-        Case::Sigmoid,
-        Case::Tanh,
-        Case::Backward,
-        Case::LogSigmoid,
-    ];
-
-    /// The case's name in the table and JSON.
+    /// The case's name in the table and JSON: `copy`, `naive`, `backward`,
+    /// or the function's name.
     pub fn name(self) -> &'static str {
         match self {
             Case::Copy => "copy",
-            Case::Relu => "relu",
             Case::Naive => "naive",
-            Case::Sigmoid => "sigmoid",
-            Case::Tanh => "tanh",
             Case::Backward => "backward",
-            Case::LogSigmoid => "log_sigmoid",
+            Case::Kernel(f, _) => f.name(),
         }
     }
+
+    /// The tier, for the crate's functions whose result depends on it.
+    pub fn accuracy(self) -> Option<Accuracy> {
+        match self {
+            Case::Kernel(f, accuracy) if f != Function::Relu => Some(accuracy),
+            _ => None,
+        }
+    }
+
+    /// ReLU (the same in every tier).
+    pub const RELU: Case = Case::Kernel(Function::Relu, Accuracy::Default);
 
     /// Slices read plus slices written per element.
     fn streams(self) -> usize {
@@ -118,8 +124,11 @@ impl Case {
 /// One timed case at one size.
 #[derive(Clone, Debug, Serialize)]
 pub struct Measurement {
-    /// What was timed.
-    pub case: Case,
+    /// What was timed ([`Case::name`]).
+    pub case: &'static str,
+    /// The tier, where it matters.
+    #[serde(serialize_with = "serialize_accuracy")]
+    pub accuracy: Option<Accuracy>,
     /// Element type.
     pub dtype: Dtype,
     /// Slice length in elements.
@@ -134,6 +143,16 @@ pub struct Measurement {
     pub gelem_per_s: f64,
     /// Bytes read and written per nanosecond (GB/s).
     pub gb_per_s: f64,
+}
+
+fn serialize_accuracy<S: serde::Serializer>(
+    accuracy: &Option<Accuracy>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match accuracy {
+        Some(a) => serializer.serialize_str(a.name()),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// The element types the harness runs on.
@@ -185,29 +204,20 @@ impl<T: BenchFloat> Buffers<T> {
         Buffers { x, y, dy, out }
     }
 
-    fn run(&mut self, case: Case, threads: usize) {
+    fn run(&mut self, case: Case, isa: Isa, threads: usize) {
         let Buffers { x, y, dy, out } = self;
         let (x, y, dy) = (black_box(&x[..]), black_box(&y[..]), black_box(&dy[..]));
-        if threads > 1 {
-            match case {
-                Case::Copy => sigmoid::par_map_chunks(x, out, |i, o| o.copy_from_slice(i)),
-                Case::Relu => sigmoid::par_relu_slice(x, out),
-                Case::Naive => sigmoid::par_map_chunks(x, out, naive),
-                Case::Sigmoid => sigmoid::par_sigmoid_slice(x, out),
-                Case::Tanh => sigmoid::par_tanh_slice(x, out),
-                Case::Backward => sigmoid::par_sigmoid_backward_slice(y, dy, out),
-                Case::LogSigmoid => sigmoid::par_log_sigmoid_slice(x, out),
-            }
-        } else {
-            match case {
-                Case::Copy => out.copy_from_slice(x),
-                Case::Relu => sigmoid::relu_slice(x, out),
-                Case::Naive => naive(x, out),
-                Case::Sigmoid => sigmoid::sigmoid_slice(x, out),
-                Case::Tanh => sigmoid::tanh_slice(x, out),
-                Case::Backward => sigmoid::sigmoid_backward_slice(y, dy, out),
-                Case::LogSigmoid => sigmoid::log_sigmoid_slice(x, out),
-            }
+        let kernels = |accuracy| Kernels::with_isa(isa, accuracy).expect("checked in `run`");
+        let parallel = threads > 1;
+        match case {
+            Case::Copy if parallel => sigmoid::par_map_chunks(x, out, |i, o| o.copy_from_slice(i)),
+            Case::Copy => out.copy_from_slice(x),
+            Case::Naive if parallel => sigmoid::par_map_chunks(x, out, naive),
+            Case::Naive => naive(x, out),
+            Case::Backward if parallel => kernels(Accuracy::Default).par_backward(y, dy, out),
+            Case::Backward => kernels(Accuracy::Default).backward(y, dy, out),
+            Case::Kernel(f, accuracy) if parallel => kernels(accuracy).par_apply(f, x, out),
+            Case::Kernel(f, accuracy) => kernels(accuracy).apply(f, x, out),
         }
         black_box(out);
     }
@@ -231,6 +241,7 @@ fn measure_on<T: BenchFloat>(
     buffers: &mut Buffers<T>,
     case: Case,
     dtype: Dtype,
+    isa: Isa,
     threads: usize,
     reps: usize,
 ) -> Measurement {
@@ -238,7 +249,7 @@ fn measure_on<T: BenchFloat>(
     let start = Instant::now();
     let mut calls = 0u32;
     while calls < 2 || start.elapsed() < WARM_UP {
-        buffers.run(case, threads);
+        buffers.run(case, isa, threads);
         calls += 1;
     }
     let once = start.elapsed() / calls;
@@ -250,7 +261,7 @@ fn measure_on<T: BenchFloat>(
         .map(|_| {
             let t = Instant::now();
             for _ in 0..iters {
-                buffers.run(case, threads);
+                buffers.run(case, isa, threads);
             }
             t.elapsed().as_nanos() as f64 / (f64::from(iters) * size.max(1) as f64)
         })
@@ -259,7 +270,8 @@ fn measure_on<T: BenchFloat>(
     let ns_per_elem = per_elem[samples / 2];
     let bytes = (case.streams() * std::mem::size_of::<T>()) as f64;
     Measurement {
-        case,
+        case: case.name(),
+        accuracy: case.accuracy(),
         dtype,
         size,
         threads,
@@ -270,11 +282,17 @@ fn measure_on<T: BenchFloat>(
     }
 }
 
-fn with_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
+/// Runs `f` in a rayon pool of `threads` threads (or on this thread for 1),
+/// so that the `par_` forms inside use exactly that many.
+fn with_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> Result<R> {
     if threads > 1 {
-        sigmoid::with_threads(threads, f)
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .context("starting the thread pool")?;
+        Ok(pool.install(f))
     } else {
-        f()
+        Ok(f())
     }
 }
 
@@ -282,33 +300,38 @@ fn measure_cases<T: BenchFloat>(
     cases: &[Case],
     dtype: Dtype,
     size: usize,
+    isa: Isa,
     threads: usize,
     reps: usize,
-) -> Vec<Measurement> {
+) -> Result<Vec<Measurement>> {
     let mut buffers = Buffers::<T>::new(size);
     with_pool(threads, || {
         cases
             .iter()
-            .map(|&case| measure_on(&mut buffers, case, dtype, threads, reps))
+            .map(|&case| measure_on(&mut buffers, case, dtype, isa, threads, reps))
             .collect()
     })
 }
 
 /// Times each of `cases` on slices of `size` elements (the same buffers, one
-/// allocation) with `threads` threads (1: the serial functions; more: the
-/// `par_` functions in a pool of that size): the median over `reps` samples
-/// (fewer at sizes where that would take more than about 0.6 s). `bench`
-/// and `explain cost` both time through here.
+/// allocation) on the path `isa` (which this CPU must run) with `threads`
+/// threads (1: the serial forms; more: the `par_` forms in a pool of that
+/// size): the median over `reps` samples (fewer at sizes where that would
+/// take more than about 0.6 s). `bench` and `explain cost` both time through here.
+///
+/// # Errors
+/// If the thread pool cannot be started.
 pub fn measure_many(
     cases: &[Case],
     dtype: Dtype,
     size: usize,
+    isa: Isa,
     threads: usize,
     reps: usize,
-) -> Vec<Measurement> {
+) -> Result<Vec<Measurement>> {
     match dtype {
-        Dtype::F32 => measure_cases::<f32>(cases, dtype, size, threads, reps),
-        Dtype::F64 => measure_cases::<f64>(cases, dtype, size, threads, reps),
+        Dtype::F32 => measure_cases::<f32>(cases, dtype, size, isa, threads, reps),
+        Dtype::F64 => measure_cases::<f64>(cases, dtype, size, isa, threads, reps),
     }
 }
 
@@ -342,10 +365,11 @@ fn size_label(n: usize) -> String {
     }
 }
 
+/// σ's time against the baselines in one tier at one size.
 #[derive(Serialize)]
-struct SizeReport {
-    size: usize,
-    results: Vec<Measurement>,
+struct Ratios {
+    #[serde(serialize_with = "serialize_accuracy")]
+    accuracy: Option<Accuracy>,
     /// Time of σ over time of ReLU.
     sigmoid_over_relu: f64,
     /// Time of σ over time of a copy.
@@ -355,92 +379,182 @@ struct SizeReport {
 }
 
 #[derive(Serialize)]
-struct Report {
+struct SizeReport {
+    size: usize,
+    results: Vec<Measurement>,
+    /// One entry per tier in which σ was timed.
+    ratios: Vec<Ratios>,
+}
+
+#[derive(Serialize)]
+struct DtypeReport {
     dtype: Dtype,
+    sizes: Vec<SizeReport>,
+}
+
+#[derive(Serialize)]
+struct Report {
     threads: usize,
     isa: &'static str,
-    sizes: Vec<SizeReport>,
+    runs: Vec<DtypeReport>,
+}
+
+/// The cases `args` asks for: the three baselines, then each function in each tier.
+fn cases(args: &Args) -> Result<Vec<Case>> {
+    let mut functions = Vec::new();
+    for name in &args.functions {
+        match name.trim() {
+            "all" => functions.extend(
+                [
+                    "sigmoid",
+                    "sigmoid_derivative",
+                    "log_sigmoid",
+                    "softplus",
+                    "tanh",
+                    "backward",
+                ]
+                .map(str::to_owned),
+            ),
+            other => functions.push(other.to_owned()),
+        }
+    }
+    let mut cases = vec![Case::Copy, Case::RELU, Case::Naive];
+    for name in functions {
+        let case_per_tier: Vec<Case> = match name.as_str() {
+            "backward" => vec![Case::Backward],
+            "relu" | "copy" | "naive" => continue,
+            other => {
+                let f: Function = other.parse().map_err(|e: sigmoid::Error| {
+                    anyhow::anyhow!("--functions: {e}, backward, all")
+                })?;
+                args.accuracy.iter().map(|&a| Case::Kernel(f, a)).collect()
+            }
+        };
+        for case in case_per_tier {
+            if !cases.contains(&case) {
+                cases.push(case);
+            }
+        }
+    }
+    Ok(cases)
 }
 
 pub fn run(args: &Args) -> Result<()> {
     if args.threads == 0 {
         bail!("--threads must be at least 1");
     }
-    if let Some(isa) = args.isa {
-        let name = match isa {
-            IsaArg::Portable => "portable",
-            IsaArg::Avx2 => "avx2",
-            IsaArg::Avx512 => "avx512",
-        };
-        if !sigmoid::kernels::Isa::from_name(name).is_some_and(|isa| isa.is_available()) {
-            eprintln!("sigmoid bench: this CPU cannot run the {name} path");
-        }
-        // SAFETY: no other thread exists yet, and the path is chosen from this
-        // variable at the first slice call, which comes after this line.
-        unsafe { std::env::set_var("SIGMOID_ISA", name) };
+    if args.reps == 0 {
+        bail!("--reps must be at least 1");
     }
-    let isa = sigmoid::isa();
-    let mut report = Report {
-        dtype: args.dtype,
-        threads: args.threads,
-        isa,
-        sizes: Vec::new(),
+    let isa = match args.isa {
+        Some(isa) => Kernels::with_isa(isa, Accuracy::Default)
+            .map_err(|e| anyhow::anyhow!("--isa {isa}: {e}"))?
+            .isa(),
+        None => Kernels::new(Accuracy::Default).isa(),
     };
-    if !args.json {
-        println!(
-            "sigmoid bench: {}, {} thread{}, path {isa}; median of up to {} samples",
-            match args.dtype {
-                Dtype::F32 => "f32",
-                Dtype::F64 => "f64",
-            },
-            args.threads,
-            if args.threads == 1 { "" } else { "s" },
-            args.reps
-        );
-        println!(
-            "{:>6}  {:<12} {:>9} {:>9} {:>8}",
-            "size", "case", "ns/elem", "Gelem/s", "GB/s"
-        );
-    }
-    for &size in &args.sizes {
-        let results = measure_many(&Case::ALL, args.dtype, size, args.threads, args.reps);
-        let time = |case: Case| {
-            results
-                .iter()
-                .find(|m| m.case == case)
-                .map_or(f64::NAN, |m| m.ns_per_elem)
-        };
-        let entry = SizeReport {
-            size,
-            sigmoid_over_relu: time(Case::Sigmoid) / time(Case::Relu),
-            sigmoid_over_copy: time(Case::Sigmoid) / time(Case::Copy),
-            naive_over_sigmoid: time(Case::Naive) / time(Case::Sigmoid),
-            results,
-        };
+    let cases = cases(args)?;
+    let mut out = std::io::stdout().lock();
+    let mut report = Report {
+        threads: args.threads,
+        isa: isa.name(),
+        runs: Vec::new(),
+    };
+    for &dtype in &args.dtype {
         if !args.json {
-            for (i, m) in entry.results.iter().enumerate() {
-                let label = if i == 0 {
-                    size_label(size)
-                } else {
-                    String::new()
-                };
-                println!(
-                    "{label:>6}  {:<12} {:>9.4} {:>9.3} {:>8.2}",
-                    m.case.name(),
-                    m.ns_per_elem,
-                    m.gelem_per_s,
-                    m.gb_per_s
-                );
-            }
-            println!(
-                "{:>6}  σ/relu {:.2}×  σ/copy {:.2}×  naive/σ {:.1}×",
-                "", entry.sigmoid_over_relu, entry.sigmoid_over_copy, entry.naive_over_sigmoid
-            );
+            use std::io::Write;
+            writeln!(
+                out,
+                "sigmoid bench: {}, {} thread{}, path {isa}; median of up to {} samples",
+                dtype.name(),
+                args.threads,
+                if args.threads == 1 { "" } else { "s" },
+                args.reps
+            )?;
+            writeln!(
+                out,
+                "{:>6}  {:<30} {:>9} {:>9} {:>8}",
+                "size", "case", "ns/elem", "Gelem/s", "GB/s"
+            )?;
         }
-        report.sizes.push(entry);
+        let mut sizes = Vec::new();
+        for &size in &args.sizes {
+            let results = measure_many(&cases, dtype, size, isa, args.threads, args.reps)?;
+            let time = |name: &str, accuracy: Option<Accuracy>| {
+                results
+                    .iter()
+                    .find(|m| m.case == name && m.accuracy == accuracy)
+                    .map_or(f64::NAN, |m| m.ns_per_elem)
+            };
+            let ratios: Vec<Ratios> = args
+                .accuracy
+                .iter()
+                .filter(|&&a| {
+                    results
+                        .iter()
+                        .any(|m| m.case == "sigmoid" && m.accuracy == Some(a))
+                })
+                .map(|&a| {
+                    let sigmoid = time("sigmoid", Some(a));
+                    Ratios {
+                        accuracy: Some(a),
+                        sigmoid_over_relu: sigmoid / time("relu", None),
+                        sigmoid_over_copy: sigmoid / time("copy", None),
+                        naive_over_sigmoid: time("naive", None) / sigmoid,
+                    }
+                })
+                .collect();
+            if !args.json {
+                print_size(&mut out, size, &results, &ratios)?;
+            }
+            sizes.push(SizeReport {
+                size,
+                results,
+                ratios,
+            });
+        }
+        report.runs.push(DtypeReport { dtype, sizes });
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        use std::io::Write;
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// One size's rows of the table and its ratios line.
+fn print_size(
+    out: &mut impl std::io::Write,
+    size: usize,
+    results: &[Measurement],
+    ratios: &[Ratios],
+) -> Result<()> {
+    for (i, m) in results.iter().enumerate() {
+        let label = if i == 0 {
+            size_label(size)
+        } else {
+            String::new()
+        };
+        let case = match m.accuracy {
+            Some(a) => format!("{} ({a})", m.case),
+            None => m.case.to_owned(),
+        };
+        writeln!(
+            out,
+            "{label:>6}  {case:<30} {:>9.4} {:>9.3} {:>8.2}",
+            m.ns_per_elem, m.gelem_per_s, m.gb_per_s
+        )?;
+    }
+    for r in ratios {
+        writeln!(
+            out,
+            "{:>6}  σ ({}): σ/relu {:.2}×  σ/copy {:.2}×  naive/σ {:.1}×",
+            "",
+            r.accuracy.map_or("", |a| a.name()),
+            r.sigmoid_over_relu,
+            r.sigmoid_over_copy,
+            r.naive_over_sigmoid
+        )?;
     }
     Ok(())
 }
@@ -462,9 +576,16 @@ mod tests {
 
     #[test]
     fn measure_gives_positive_numbers() {
-        let m = measure_many(&[Case::Sigmoid], Dtype::F32, 1000, 1, 3).remove(0);
+        let isa = Isa::best();
+        let sigmoid = Case::Kernel(Function::Sigmoid, Accuracy::Fast);
+        let m = measure_many(&[sigmoid], Dtype::F32, 1000, isa, 1, 3)
+            .unwrap()
+            .remove(0);
         assert!(m.ns_per_elem > 0.0 && m.gelem_per_s > 0.0 && m.gb_per_s > 0.0);
-        let m = measure_many(&[Case::Backward], Dtype::F64, 100_000, 2, 3).remove(0);
+        assert_eq!((m.case, m.accuracy), ("sigmoid", Some(Accuracy::Fast)));
+        let m = measure_many(&[Case::Backward], Dtype::F64, 100_000, isa, 2, 3)
+            .unwrap()
+            .remove(0);
         assert_eq!(m.threads, 2);
         assert!(m.gb_per_s > 0.0);
     }

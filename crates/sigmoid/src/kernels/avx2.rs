@@ -8,8 +8,10 @@
 
 use core::arch::x86_64::*;
 
-use super::math::{self, EXPONENT_MASK, EXPONENT_SHIFT, F64s, Many, TWO_POW_J_OVER_16};
-use super::{Kernel, Op, Unary, scalar_f32, scalar_map};
+use super::exact_f32::{EXPONENT_MASK, EXPONENT_SHIFT, TWO_POW_J_OVER_16};
+use super::f64s::{F64s, Many};
+use super::{Kernel, Op, f32_table, f64_table, scalar_map};
+use crate::Accuracy;
 
 /// Four f64 lanes in a ymm register.
 #[derive(Clone, Copy)]
@@ -114,58 +116,84 @@ impl F64s for Y {
     }
 }
 
-/// f32 lanes per block: four ymm registers of f64 (see `math::Many`).
+/// f32 lanes per block: four ymm registers of f64 (see `f64s::Many`).
 const F32_BLOCK: usize = 16;
 
-/// Defines a `#[target_feature]` loop mapping blocks of 16 f32 through an
-/// f64 function, on four interleaved vectors of 4 lanes.
-macro_rules! f32_blocks {
-    ($name:ident, $f:path) => {
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn $name(a: *const f32, out: *mut f32, blocks: usize) {
-            for block in 0..blocks {
-                // SAFETY: within the caller's `16 · blocks` elements.
-                unsafe {
-                    let p = a.add(block * F32_BLOCK);
-                    let x = Many([
-                        Y(_mm256_cvtps_pd(_mm_loadu_ps(p))),
-                        Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(4)))),
-                        Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(8)))),
-                        Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(12)))),
-                    ]);
-                    let y = $f(x).0;
-                    let q = out.add(block * F32_BLOCK);
-                    for (i, v) in y.iter().enumerate() {
-                        _mm_storeu_ps(q.add(4 * i), _mm256_cvtpd_ps(v.0));
-                    }
-                }
-            }
+/// Stores 8 f32 lanes: non-temporal if `STREAM` (then `p` is 32-byte aligned).
+#[inline(always)]
+unsafe fn store_f32x8<const STREAM: bool>(p: *mut f32, v: __m256) {
+    // SAFETY: the caller passes a valid (and, to stream, aligned) pointer.
+    unsafe {
+        if STREAM {
+            _mm256_stream_ps(p, v)
+        } else {
+            _mm256_storeu_ps(p, v)
         }
-    };
+    }
 }
 
-f32_blocks!(sigmoid_f32, math::sigmoid);
-f32_blocks!(sigmoid_derivative_f32, math::sigmoid_derivative);
-f32_blocks!(log_sigmoid_f32, math::log_sigmoid);
-f32_blocks!(softplus_f32, math::softplus);
-f32_blocks!(tanh_f32, math::tanh);
+/// Stores 4 f64 lanes: non-temporal if `STREAM` (then `p` is 32-byte aligned).
+#[inline(always)]
+unsafe fn store_f64x4<const STREAM: bool>(p: *mut f64, v: __m256d) {
+    // SAFETY: as `store_f32x8`.
+    unsafe {
+        if STREAM {
+            _mm256_stream_pd(p, v)
+        } else {
+            _mm256_storeu_pd(p, v)
+        }
+    }
+}
+
+/// Maps blocks of 16 f32 through an algorithm on f64 lanes: four interleaved
+/// vectors of 4 widened lanes, each rounded back to f32 once.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn wide_f32<const STREAM: bool>(
+    f: impl Fn(Many<Y, 4>) -> Many<Y, 4>,
+    a: *const f32,
+    out: *mut f32,
+    blocks: usize,
+) {
+    for block in 0..blocks {
+        // SAFETY: within the caller's `16 · blocks` elements.
+        unsafe {
+            let p = a.add(block * F32_BLOCK);
+            let x = Many([
+                Y(_mm256_cvtps_pd(_mm_loadu_ps(p))),
+                Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(4)))),
+                Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(8)))),
+                Y(_mm256_cvtps_pd(_mm_loadu_ps(p.add(12)))),
+            ]);
+            let [y0, y1, y2, y3] = f(x).0;
+            let q = out.add(block * F32_BLOCK);
+            let join = |lo: Y, hi: Y| _mm256_set_m128(_mm256_cvtpd_ps(hi.0), _mm256_cvtpd_ps(lo.0));
+            store_f32x8::<STREAM>(q, join(y0, y1));
+            store_f32x8::<STREAM>(q.add(8), join(y2, y3));
+        }
+    }
+}
 
 /// ReLU: `x` where x > 0 or x is NaN (the unordered compare), else +0.
 #[target_feature(enable = "avx2,fma")]
-unsafe fn relu_f32(a: *const f32, out: *mut f32, blocks: usize) {
+unsafe fn relu_f32<const STREAM: bool>(a: *const f32, out: *mut f32, blocks: usize) {
     for block in 0..blocks {
         // SAFETY: within the caller's `8 · blocks` elements.
         unsafe {
             let x = _mm256_loadu_ps(a.add(block * 8));
             let keep = _mm256_cmp_ps::<_CMP_NLE_UQ>(x, _mm256_setzero_ps());
-            _mm256_storeu_ps(out.add(block * 8), _mm256_and_ps(keep, x));
+            store_f32x8::<STREAM>(out.add(block * 8), _mm256_and_ps(keep, x));
         }
     }
 }
 
 /// `dy · (y · (1 − y))` in f64, rounded once: the scalar function's exact steps.
 #[target_feature(enable = "avx2,fma")]
-unsafe fn backward_f32(y: *const f32, dy: *const f32, out: *mut f32, blocks: usize) {
+unsafe fn backward_f32<const STREAM: bool>(
+    y: *const f32,
+    dy: *const f32,
+    out: *mut f32,
+    blocks: usize,
+) {
     #[inline(always)]
     fn half(y: __m128, dy: __m128) -> __m128 {
         unsafe {
@@ -185,81 +213,132 @@ unsafe fn backward_f32(y: *const f32, dy: *const f32, out: *mut f32, blocks: usi
                 _mm256_extractf128_ps::<1>(yv),
                 _mm256_extractf128_ps::<1>(dyv),
             );
-            let r = _mm256_insertf128_ps::<1>(_mm256_castps128_ps256(lo), hi);
-            _mm256_storeu_ps(out.add(block * 8), r);
+            store_f32x8::<STREAM>(out.add(block * 8), _mm256_set_m128(hi, lo));
         }
     }
 }
 
 #[target_feature(enable = "avx2,fma")]
-unsafe fn relu_f64(a: *const f64, out: *mut f64, blocks: usize) {
+unsafe fn relu_f64<const STREAM: bool>(a: *const f64, out: *mut f64, blocks: usize) {
     for block in 0..blocks {
         // SAFETY: within the caller's `4 · blocks` elements.
         unsafe {
             let x = _mm256_loadu_pd(a.add(block * 4));
             let keep = _mm256_cmp_pd::<_CMP_NLE_UQ>(x, _mm256_setzero_pd());
-            _mm256_storeu_pd(out.add(block * 4), _mm256_and_pd(keep, x));
+            store_f64x4::<STREAM>(out.add(block * 4), _mm256_and_pd(keep, x));
         }
     }
 }
 
 /// `dy · fma(−y, y, y)`: the scalar function's exact steps.
 #[target_feature(enable = "avx2,fma")]
-unsafe fn backward_f64(y: *const f64, dy: *const f64, out: *mut f64, blocks: usize) {
+unsafe fn backward_f64<const STREAM: bool>(
+    y: *const f64,
+    dy: *const f64,
+    out: *mut f64,
+    blocks: usize,
+) {
     for block in 0..blocks {
         // SAFETY: within the caller's `4 · blocks` elements.
         unsafe {
             let yv = _mm256_loadu_pd(y.add(block * 4));
             let dyv = _mm256_loadu_pd(dy.add(block * 4));
             let s = _mm256_fnmadd_pd(yv, yv, yv);
-            _mm256_storeu_pd(out.add(block * 4), _mm256_mul_pd(dyv, s));
+            store_f64x4::<STREAM>(out.add(block * 4), _mm256_mul_pd(dyv, s));
         }
     }
 }
 
+/// A scalar function element by element, compiled with AVX2 and FMA so that
+/// the double-double functions' exact products are single instructions
+/// instead of libm calls (bit-identical results: a fused multiply-add is
+/// exactly rounded either way). Stores are plain: these loops are far from
+/// memory-bound.
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn each<T: Copy>(f: impl Fn(T) -> T, a: *const T, out: *mut T, n: usize) {
+    // SAFETY: forwarded from the caller.
+    unsafe { scalar_map(f, a, out, n) }
+}
+
 /// The AVX2 f32 kernel.
-pub(crate) struct F32(pub(crate) Op);
+pub(crate) struct F32 {
+    pub(crate) op: Op,
+    pub(crate) accuracy: Accuracy,
+}
 
 // SAFETY: only driven when `Isa::Avx2` is available.
 unsafe impl Kernel<f32> for F32 {
     const BLOCK: usize = F32_BLOCK;
 
-    unsafe fn blocks(&self, a: *const f32, b: *const f32, out: *mut f32, blocks: usize) {
+    unsafe fn blocks<const STREAM: bool>(
+        &self,
+        a: *const f32,
+        b: *const f32,
+        out: *mut f32,
+        blocks: usize,
+    ) {
         // ReLU and the backward pass go 8 lanes at a time.
         let halves = blocks * 2;
+        macro_rules! wide {
+            ($f:path) => {
+                wide_f32::<STREAM>($f, a, out, blocks)
+            };
+        }
+        macro_rules! each {
+            ($f:path) => {
+                each($f, a, out, blocks * F32_BLOCK)
+            };
+        }
+        macro_rules! relu {
+            () => {
+                relu_f32::<STREAM>(a, out, halves)
+            };
+        }
+        macro_rules! backward {
+            () => {
+                backward_f32::<STREAM>(a, b, out, halves)
+            };
+        }
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
-            match self.0 {
-                Op::Unary(Unary::Sigmoid) => sigmoid_f32(a, out, blocks),
-                Op::Unary(Unary::SigmoidDerivative) => sigmoid_derivative_f32(a, out, blocks),
-                Op::Unary(Unary::LogSigmoid) => log_sigmoid_f32(a, out, blocks),
-                Op::Unary(Unary::Softplus) => softplus_f32(a, out, blocks),
-                Op::Unary(Unary::Tanh) => tanh_f32(a, out, blocks),
-                Op::Unary(Unary::Relu) => relu_f32(a, out, halves),
-                Op::Unary(op @ Unary::Logit) => {
-                    scalar_map(scalar_f32(op), a, out, blocks * F32_BLOCK)
-                }
-                Op::Backward => backward_f32(a, b, out, halves),
-            }
+            f32_table!(self.op, self.accuracy, wide: wide, each: each, relu: relu, backward: backward)
         }
     }
 }
 
 /// The AVX2 f64 kernel.
-pub(crate) struct F64(pub(crate) Op);
+pub(crate) struct F64 {
+    pub(crate) op: Op,
+    pub(crate) accuracy: Accuracy,
+}
 
 // SAFETY: only driven when `Isa::Avx2` is available.
 unsafe impl Kernel<f64> for F64 {
     const BLOCK: usize = 4;
 
-    unsafe fn blocks(&self, a: *const f64, b: *const f64, out: *mut f64, blocks: usize) {
-        // SAFETY: forwarded from the caller, who checked the CPU features.
-        unsafe {
-            match self.0 {
-                Op::Unary(Unary::Relu) => relu_f64(a, out, blocks),
-                Op::Unary(op) => super::scalar_f64_fma(op, a, out, blocks * 4),
-                Op::Backward => backward_f64(a, b, out, blocks),
-            }
+    unsafe fn blocks<const STREAM: bool>(
+        &self,
+        a: *const f64,
+        b: *const f64,
+        out: *mut f64,
+        blocks: usize,
+    ) {
+        macro_rules! each {
+            ($f:path) => {
+                each($f, a, out, blocks * 4)
+            };
         }
+        macro_rules! relu {
+            () => {
+                relu_f64::<STREAM>(a, out, blocks)
+            };
+        }
+        macro_rules! backward {
+            () => {
+                backward_f64::<STREAM>(a, b, out, blocks)
+            };
+        }
+        // SAFETY: forwarded from the caller, who checked the CPU features.
+        unsafe { f64_table!(self.op, self.accuracy, each: each, relu: relu, backward: backward) }
     }
 }

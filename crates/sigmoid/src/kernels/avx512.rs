@@ -7,8 +7,10 @@
 
 use core::arch::x86_64::*;
 
-use super::math::{self, EXPONENT_MASK, EXPONENT_SHIFT, F64s, Many, TWO_POW_J_OVER_16};
-use super::{Kernel, Op, Unary, scalar_f32, scalar_map};
+use super::exact_f32::{EXPONENT_MASK, EXPONENT_SHIFT, TWO_POW_J_OVER_16};
+use super::f64s::{F64s, Many};
+use super::{Kernel, Op, f32_table, f64_table};
+use crate::Accuracy;
 
 /// Eight f64 lanes in a zmm register.
 #[derive(Clone, Copy)]
@@ -129,58 +131,89 @@ fn table_lookup(z: Z) -> __m512d {
     }
 }
 
-/// f32 lanes per block: four zmm registers of f64 (see `math::Many`).
+/// f32 lanes per block: four zmm registers of f64 (see `f64s::Many`).
 const F32_BLOCK: usize = 32;
 
-/// Defines a `#[target_feature]` loop mapping blocks of 32 f32 through an
-/// f64 function, on four interleaved vectors of 8 lanes.
-macro_rules! f32_blocks {
-    ($name:ident, $f:path) => {
-        #[target_feature(enable = "avx512f,avx512dq")]
-        unsafe fn $name(a: *const f32, out: *mut f32, blocks: usize) {
-            for block in 0..blocks {
-                // SAFETY: within the caller's `32 · blocks` elements.
-                unsafe {
-                    let p = a.add(block * F32_BLOCK);
-                    let x = Many([
-                        Z(_mm512_cvtps_pd(_mm256_loadu_ps(p))),
-                        Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(8)))),
-                        Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(16)))),
-                        Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(24)))),
-                    ]);
-                    let y = $f(x).0;
-                    let q = out.add(block * F32_BLOCK);
-                    for (i, v) in y.iter().enumerate() {
-                        _mm256_storeu_ps(q.add(8 * i), _mm512_cvtpd_ps(v.0));
-                    }
-                }
-            }
+/// Stores 16 f32 lanes: non-temporal if `STREAM` (then `p` is 64-byte aligned).
+#[inline(always)]
+unsafe fn store_f32x16<const STREAM: bool>(p: *mut f32, v: __m512) {
+    // SAFETY: the caller passes a valid (and, to stream, aligned) pointer.
+    unsafe {
+        if STREAM {
+            _mm512_stream_ps(p, v)
+        } else {
+            _mm512_storeu_ps(p, v)
         }
-    };
+    }
 }
 
-f32_blocks!(sigmoid_f32, math::sigmoid);
-f32_blocks!(sigmoid_derivative_f32, math::sigmoid_derivative);
-f32_blocks!(log_sigmoid_f32, math::log_sigmoid);
-f32_blocks!(softplus_f32, math::softplus);
-f32_blocks!(tanh_f32, math::tanh);
+/// Stores 8 f64 lanes: non-temporal if `STREAM` (then `p` is 64-byte aligned).
+#[inline(always)]
+unsafe fn store_f64x8<const STREAM: bool>(p: *mut f64, v: __m512d) {
+    // SAFETY: as `store_f32x16`.
+    unsafe {
+        if STREAM {
+            _mm512_stream_pd(p, v)
+        } else {
+            _mm512_storeu_pd(p, v)
+        }
+    }
+}
+
+/// Maps blocks of 32 f32 through an algorithm on f64 lanes: four interleaved
+/// vectors of 8 widened lanes, each rounded back to f32 once.
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn wide_f32<const STREAM: bool>(
+    f: impl Fn(Many<Z, 4>) -> Many<Z, 4>,
+    a: *const f32,
+    out: *mut f32,
+    blocks: usize,
+) {
+    for block in 0..blocks {
+        // SAFETY: within the caller's `32 · blocks` elements.
+        unsafe {
+            let p = a.add(block * F32_BLOCK);
+            let x = Many([
+                Z(_mm512_cvtps_pd(_mm256_loadu_ps(p))),
+                Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(8)))),
+                Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(16)))),
+                Z(_mm512_cvtps_pd(_mm256_loadu_ps(p.add(24)))),
+            ]);
+            let [y0, y1, y2, y3] = f(x).0;
+            let q = out.add(block * F32_BLOCK);
+            let join = |lo: Z, hi: Z| {
+                _mm512_insertf32x8::<1>(
+                    _mm512_castps256_ps512(_mm512_cvtpd_ps(lo.0)),
+                    _mm512_cvtpd_ps(hi.0),
+                )
+            };
+            store_f32x16::<STREAM>(q, join(y0, y1));
+            store_f32x16::<STREAM>(q.add(16), join(y2, y3));
+        }
+    }
+}
 
 /// ReLU: `x` where x > 0 or x is NaN (the unordered compare), else +0.
 #[target_feature(enable = "avx512f,avx512dq")]
-unsafe fn relu_f32(a: *const f32, out: *mut f32, blocks: usize) {
+unsafe fn relu_f32<const STREAM: bool>(a: *const f32, out: *mut f32, blocks: usize) {
     for block in 0..blocks {
         // SAFETY: within the caller's `16 · blocks` elements.
         unsafe {
             let x = _mm512_loadu_ps(a.add(block * 16));
             let keep = _mm512_cmp_ps_mask::<_CMP_NLE_UQ>(x, _mm512_setzero_ps());
-            _mm512_storeu_ps(out.add(block * 16), _mm512_maskz_mov_ps(keep, x));
+            store_f32x16::<STREAM>(out.add(block * 16), _mm512_maskz_mov_ps(keep, x));
         }
     }
 }
 
 /// `dy · (y · (1 − y))` in f64, rounded once: the scalar function's exact steps.
 #[target_feature(enable = "avx512f,avx512dq")]
-unsafe fn backward_f32(y: *const f32, dy: *const f32, out: *mut f32, blocks: usize) {
+unsafe fn backward_f32<const STREAM: bool>(
+    y: *const f32,
+    dy: *const f32,
+    out: *mut f32,
+    blocks: usize,
+) {
     #[inline(always)]
     fn half(y: __m256, dy: __m256) -> __m256 {
         unsafe {
@@ -201,80 +234,122 @@ unsafe fn backward_f32(y: *const f32, dy: *const f32, out: *mut f32, blocks: usi
                 _mm512_extractf32x8_ps::<1>(dyv),
             );
             let r = _mm512_insertf32x8::<1>(_mm512_castps256_ps512(lo), hi);
-            _mm512_storeu_ps(out.add(block * 16), r);
+            store_f32x16::<STREAM>(out.add(block * 16), r);
         }
     }
 }
 
 #[target_feature(enable = "avx512f,avx512dq")]
-unsafe fn relu_f64(a: *const f64, out: *mut f64, blocks: usize) {
+unsafe fn relu_f64<const STREAM: bool>(a: *const f64, out: *mut f64, blocks: usize) {
     for block in 0..blocks {
         // SAFETY: within the caller's `8 · blocks` elements.
         unsafe {
             let x = _mm512_loadu_pd(a.add(block * 8));
             let keep = _mm512_cmp_pd_mask::<_CMP_NLE_UQ>(x, _mm512_setzero_pd());
-            _mm512_storeu_pd(out.add(block * 8), _mm512_maskz_mov_pd(keep, x));
+            store_f64x8::<STREAM>(out.add(block * 8), _mm512_maskz_mov_pd(keep, x));
         }
     }
 }
 
 /// `dy · fma(−y, y, y)`: the scalar function's exact steps.
 #[target_feature(enable = "avx512f,avx512dq")]
-unsafe fn backward_f64(y: *const f64, dy: *const f64, out: *mut f64, blocks: usize) {
+unsafe fn backward_f64<const STREAM: bool>(
+    y: *const f64,
+    dy: *const f64,
+    out: *mut f64,
+    blocks: usize,
+) {
     for block in 0..blocks {
         // SAFETY: within the caller's `8 · blocks` elements.
         unsafe {
             let yv = _mm512_loadu_pd(y.add(block * 8));
             let dyv = _mm512_loadu_pd(dy.add(block * 8));
             let s = _mm512_fnmadd_pd(yv, yv, yv);
-            _mm512_storeu_pd(out.add(block * 8), _mm512_mul_pd(dyv, s));
+            store_f64x8::<STREAM>(out.add(block * 8), _mm512_mul_pd(dyv, s));
         }
     }
 }
 
 /// The AVX-512 f32 kernel.
-pub(crate) struct F32(pub(crate) Op);
+pub(crate) struct F32 {
+    pub(crate) op: Op,
+    pub(crate) accuracy: Accuracy,
+}
 
-// SAFETY: only driven when `Isa::Avx512` is available.
+// SAFETY: only driven when `Isa::Avx512` is available, which implies AVX2
+// and FMA (`dispatch::detect` checks them too) for the scalar loop.
 unsafe impl Kernel<f32> for F32 {
     const BLOCK: usize = F32_BLOCK;
 
-    unsafe fn blocks(&self, a: *const f32, b: *const f32, out: *mut f32, blocks: usize) {
+    unsafe fn blocks<const STREAM: bool>(
+        &self,
+        a: *const f32,
+        b: *const f32,
+        out: *mut f32,
+        blocks: usize,
+    ) {
         // ReLU and the backward pass go 16 lanes at a time.
         let halves = blocks * 2;
+        macro_rules! wide {
+            ($f:path) => {
+                wide_f32::<STREAM>($f, a, out, blocks)
+            };
+        }
+        macro_rules! each {
+            ($f:path) => {
+                super::avx2::each($f, a, out, blocks * F32_BLOCK)
+            };
+        }
+        macro_rules! relu {
+            () => {
+                relu_f32::<STREAM>(a, out, halves)
+            };
+        }
+        macro_rules! backward {
+            () => {
+                backward_f32::<STREAM>(a, b, out, halves)
+            };
+        }
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
-            match self.0 {
-                Op::Unary(Unary::Sigmoid) => sigmoid_f32(a, out, blocks),
-                Op::Unary(Unary::SigmoidDerivative) => sigmoid_derivative_f32(a, out, blocks),
-                Op::Unary(Unary::LogSigmoid) => log_sigmoid_f32(a, out, blocks),
-                Op::Unary(Unary::Softplus) => softplus_f32(a, out, blocks),
-                Op::Unary(Unary::Tanh) => tanh_f32(a, out, blocks),
-                Op::Unary(Unary::Relu) => relu_f32(a, out, halves),
-                Op::Unary(op @ Unary::Logit) => {
-                    scalar_map(scalar_f32(op), a, out, blocks * F32_BLOCK)
-                }
-                Op::Backward => backward_f32(a, b, out, halves),
-            }
+            f32_table!(self.op, self.accuracy, wide: wide, each: each, relu: relu, backward: backward)
         }
     }
 }
 
 /// The AVX-512 f64 kernel.
-pub(crate) struct F64(pub(crate) Op);
+pub(crate) struct F64 {
+    pub(crate) op: Op,
+    pub(crate) accuracy: Accuracy,
+}
 
-// SAFETY: only driven when `Isa::Avx512` is available.
+// SAFETY: as for `F32`.
 unsafe impl Kernel<f64> for F64 {
     const BLOCK: usize = 8;
 
-    unsafe fn blocks(&self, a: *const f64, b: *const f64, out: *mut f64, blocks: usize) {
-        // SAFETY: forwarded from the caller, who checked the CPU features.
-        unsafe {
-            match self.0 {
-                Op::Unary(Unary::Relu) => relu_f64(a, out, blocks),
-                Op::Unary(op) => super::scalar_f64_fma(op, a, out, blocks * 8),
-                Op::Backward => backward_f64(a, b, out, blocks),
-            }
+    unsafe fn blocks<const STREAM: bool>(
+        &self,
+        a: *const f64,
+        b: *const f64,
+        out: *mut f64,
+        blocks: usize,
+    ) {
+        macro_rules! each {
+            ($f:path) => {
+                super::avx2::each($f, a, out, blocks * 8)
+            };
         }
+        macro_rules! relu {
+            () => {
+                relu_f64::<STREAM>(a, out, blocks)
+            };
+        }
+        macro_rules! backward {
+            () => {
+                backward_f64::<STREAM>(a, b, out, blocks)
+            };
+        }
+        // SAFETY: forwarded from the caller, who checked the CPU features.
+        unsafe { f64_table!(self.op, self.accuracy, each: each, relu: relu, backward: backward) }
     }
 }

@@ -1,50 +1,44 @@
-//! Slice kernels: every elementwise function applied to a whole slice.
+//! The slice kernels: every elementwise function, every accuracy tier, on
+//! whole slices, through one of three instruction-set paths.
 //!
-//! Three instruction-set paths ([`Isa`]): AVX-512F, AVX2+FMA and a portable
-//! one in plain Rust. The best one this CPU runs is chosen once, at first use
-//! ([`active`]); the environment variable `SIGMOID_ISA=portable|avx2|avx512`
-//! forces one (a path the CPU lacks falls back, with a warning on stderr).
+//! # Layout
+//! - [`Isa`] and `dispatch.rs`: the paths (AVX-512F, AVX2+FMA, portable Rust)
+//!   and the one choice of the best path this CPU runs, made once at first
+//!   use (`SIGMOID_ISA=portable|avx2|avx512` overrides it; so does
+//!   [`Kernels::with_isa`](crate::Kernels::with_isa), which tests use to force
+//!   each path).
+//! - The algorithms, each written once and generic over a vector of lanes:
+//!   `exact_f32.rs` (the exact tier: f32 lanes widened to f64, over
+//!   [`f64s::F64s`]); the scalar functions (`crate::scalar`) for what is not
+//!   vectorised.
+//! - `portable.rs`, `avx2.rs`, `avx512.rs`: each implements the lane traits
+//!   for its registers and one generic block loop per kind of algorithm.
+//! - [`f32_table!`] and [`f64_table!`]: the one table of which algorithm
+//!   computes each (function, tier). Adding a function or a tier is a row
+//!   or a column there, plus its algorithm; every path picks it up.
+//! - [`drive`]: runs a kernel over a slice of any length and alignment. The
+//!   unaligned head and the ragged tail go through a padded copy of one block,
+//!   so every element passes through exactly the same instructions whatever
+//!   its position: results never depend on length, offset or alignment.
+//!   Outputs of [`STREAM_THRESHOLD_BYTES`] or more are written with
+//!   non-temporal stores in the aligned body (one fence at the end), so a
+//!   slice far larger than the caches costs about a copy.
 //!
-//! Each path is a [`Kernel`]: it maps whole blocks of `BLOCK` elements and
-//! nothing else. [`drive`] handles the unaligned head and the ragged tail by
-//! running the same kernel on a padded copy, so every element goes through
-//! exactly the same instructions whatever the slice's length, alignment or
-//! the element's position: the output never depends on them.
-//!
-//! # What each path computes
+//! # Exact tier
 //! f32 σ, σ', log σ, softplus and tanh widen each lane to f64, evaluate there
-//! to within 2^-40.5 relative error (a 2^(j/16) table and a degree-5
-//! polynomial for e^-|x|; see `math.rs`) and round once at the end: every
-//! path is within 0.5 + 2^-16 ULP, so within 1 ULP, over all 2^32 inputs,
-//! subnormal results included (no flush to zero). ReLU and the backward pass
-//! are exact per IEEE rules and bit-identical to the scalar functions on
-//! every path. logit, and the f64 σ, σ', log σ, softplus and tanh, call the
-//! scalar functions per element on every path (their double-double
-//! evaluation is not vectorised yet); f64 ReLU and the f64 backward pass are
-//! vectorised and bit-identical to the scalar functions.
-//!
-//! # Are the paths bit-identical?
-//! AVX2 and AVX-512: yes. They perform the same IEEE-754 operations (fused
-//! multiply-adds included) in the same order on every lane, with the same
-//! constants; only the exact table lookup differs (a gather, VPERMT2PD).
-//! So they give bit-identical results for every input on every CPU that
-//! runs them, which `tests` checks over all 2^32 f32 inputs
-//! (`simd_paths_bit_identical_exhaustive`, ignored) and on a sample.
-//! The portable path rounds each multiply-add twice, so its f64
-//! intermediate differs in the last bits; after the f32 rounding it agrees
-//! with the SIMD paths on every input for σ, σ' and tanh, and on all but one
-//! input each for log σ and softplus (measured by the same test; both
-//! results are within the bound).
-//!
-//! # Speed
-//! On a Zen 4 core at 2.6 GHz, f32 σ runs at about 1.7 Gelem/s in cache on
-//! the AVX-512 path (`sigmoid bench`): the f64 evaluation costs about 11
-//! fused multiply-add-class operations per 8 lanes, and that pipe is the
-//! bottleneck. A pure-f32 kernel would need compensated (double-f32)
-//! arithmetic to stay within 1 ULP, which costs about as much again.
+//! to within 2^-40.5 relative error and round once: within 0.5 + 2^-16 ULP
+//! on every path, AVX2 and AVX-512 bit-identical (the same IEEE operations in
+//! the same order; only the exact table lookup differs). The portable path
+//! rounds each multiply-add twice; after the f32 rounding it agrees with the
+//! SIMD paths on every input for σ, σ' and tanh, and on all but one input
+//! each for log σ and softplus. f64 σ, σ', log σ, softplus, tanh and logit
+//! run the double-double scalar functions per element (with FMA enabled on
+//! the x86 paths: bit-identical to the scalar functions). ReLU and the
+//! backward pass are exact per IEEE rules on every path and tier.
 
 mod dispatch;
-mod math;
+mod exact_f32;
+mod f64s;
 mod portable;
 
 #[cfg(target_arch = "x86_64")]
@@ -52,30 +46,20 @@ mod avx2;
 #[cfg(target_arch = "x86_64")]
 mod avx512;
 
-/// An elementwise function of one argument, as the kernels dispatch on it.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Unary {
-    Sigmoid,
-    SigmoidDerivative,
-    LogSigmoid,
-    Softplus,
-    Logit,
-    Relu,
-    Tanh,
-}
+use crate::{Accuracy, Function};
 
-/// What a kernel computes: a unary function, or the backward pass
-/// `dx = dy · y · (1 − y)` (first input y, second dy).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Op {
-    Unary(Unary),
-    Backward,
-}
+pub(crate) use dispatch::active;
 
 /// An instruction-set path of the slice kernels.
-#[doc(hidden)]
+///
+/// ```
+/// use sigmoid::Isa;
+/// assert!(Isa::available().contains(&Isa::Portable));
+/// assert_eq!("avx2".parse::<Isa>(), Ok(Isa::Avx2));
+/// assert!(Isa::best().is_available());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Isa {
     /// Plain Rust, vectorised by the compiler for the build target.
     Portable,
@@ -86,6 +70,9 @@ pub enum Isa {
 }
 
 impl Isa {
+    /// Every path, in order of preference from worst to best.
+    pub const ALL: [Isa; 3] = [Isa::Portable, Isa::Avx2, Isa::Avx512];
+
     /// The path's name, as `SIGMOID_ISA` spells it.
     pub fn name(self) -> &'static str {
         match self {
@@ -95,41 +82,21 @@ impl Isa {
         }
     }
 
-    /// The path `SIGMOID_ISA` names (case-insensitive), if any.
-    pub fn from_name(name: &str) -> Option<Isa> {
-        [Isa::Portable, Isa::Avx2, Isa::Avx512]
-            .into_iter()
-            .find(|isa| isa.name().eq_ignore_ascii_case(name.trim()))
-    }
-
-    /// Whether this CPU can run the path.
+    /// Whether this CPU can run the path (detected once per process).
     pub fn is_available(self) -> bool {
-        dispatch::is_available(self)
+        dispatch::available().contains(&self)
     }
 
-    /// Every path this CPU can run, portable first.
+    /// Every path this CPU can run, portable first (detected once per process).
     pub fn available() -> Vec<Isa> {
-        [Isa::Portable, Isa::Avx2, Isa::Avx512]
-            .into_iter()
-            .filter(|isa| isa.is_available())
-            .collect()
+        dispatch::available().to_vec()
     }
 
     /// The fastest path this CPU can run.
     pub fn best() -> Isa {
-        *Isa::available()
+        *dispatch::available()
             .last()
             .expect("the portable path is always available")
-    }
-
-    /// `self` if this CPU runs it, else the best path it does run, so that
-    /// forcing a path can never execute an unsupported instruction.
-    fn usable(self) -> Isa {
-        if self.is_available() {
-            self
-        } else {
-            Isa::best()
-        }
     }
 }
 
@@ -139,10 +106,61 @@ impl core::fmt::Display for Isa {
     }
 }
 
-/// The path the slice functions use (chosen once, at first use).
-pub fn active() -> Isa {
-    dispatch::active()
+impl core::str::FromStr for Isa {
+    type Err = crate::Error;
+
+    /// Parses a path's name (case-insensitive), as `SIGMOID_ISA` takes it.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Isa::ALL
+            .into_iter()
+            .find(|isa| isa.name().eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| crate::Error::UnknownName {
+                what: "instruction set",
+                name: name.to_owned(),
+                expected: "portable, avx2, avx512".to_owned(),
+            })
+    }
 }
+
+/// What a kernel computes: a function of one argument, or the backward pass
+/// `dx = dy · y · (1 − y)` (first input y, second dy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Op {
+    Unary(Function),
+    Backward,
+}
+
+/// How one slice call runs: the path (which this CPU is known to run), the
+/// tier, and whether the aligned body is written with non-temporal stores.
+///
+/// `pub` inside this private module so that the sealed [`Float`](crate::Float)
+/// trait's hidden methods can take it; it cannot be named outside the crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub(crate) isa: Isa,
+    pub(crate) accuracy: Accuracy,
+    pub(crate) stream: bool,
+}
+
+impl Plan {
+    /// The plan for an output of `output_bytes` bytes on `isa`, which the
+    /// caller has checked this CPU runs.
+    pub(crate) fn new(isa: Isa, accuracy: Accuracy, output_bytes: usize) -> Plan {
+        Plan {
+            isa,
+            accuracy,
+            stream: output_bytes >= STREAM_THRESHOLD_BYTES,
+        }
+    }
+}
+
+/// Outputs of at least this many bytes (32 MiB) are written with
+/// non-temporal stores: far larger than a core's share of the last-level
+/// cache on current CPUs (glibc's `memcpy` switches at ¾ of it), so the
+/// output would be evicted before anyone reads it, and streaming it saves the
+/// read-for-ownership of every output line (8 instead of 12 bytes of memory
+/// traffic per f32 element).
+pub(crate) const STREAM_THRESHOLD_BYTES: usize = 32 << 20;
 
 /// A kernel: maps whole blocks of `BLOCK` elements, and nothing else.
 ///
@@ -154,23 +172,30 @@ pub(crate) unsafe trait Kernel<T> {
     const BLOCK: usize;
 
     /// `out[i] = op(a[i])` (or `op(a[i], b[i])` for the backward pass) for
-    /// `i < blocks · BLOCK`.
+    /// `i < blocks · BLOCK`, with non-temporal stores if `STREAM`.
     ///
     /// # Safety
     /// The CPU supports the kernel's instruction set; `a`, `b` are valid for
     /// reading and `out` for writing `blocks · BLOCK` elements; `out` either
-    /// equals `a` or `b` (in place) or overlaps neither. Unary kernels ignore `b`.
-    unsafe fn blocks(&self, a: *const T, b: *const T, out: *mut T, blocks: usize);
+    /// equals `a` or `b` (in place) or overlaps neither. Unary kernels ignore
+    /// `b`. With `STREAM`, `out` is aligned to [`ALIGN_BYTES`].
+    unsafe fn blocks<const STREAM: bool>(
+        &self,
+        a: *const T,
+        b: *const T,
+        out: *mut T,
+        blocks: usize,
+    );
 }
 
 /// The largest `Kernel::BLOCK` of any path (32 f32 lanes of AVX-512).
 const MAX_BLOCK: usize = 32;
 /// Stores are aligned to a cache line in the body of a slice.
-const ALIGN_BYTES: usize = 64;
+pub(crate) const ALIGN_BYTES: usize = 64;
 
 /// Runs `kernel` over `len` elements: the head up to the first 64-byte
 /// aligned output element and the ragged tail through a padded copy, the
-/// whole blocks in between in place.
+/// whole blocks in between in place (streamed if `stream`).
 ///
 /// # Safety
 /// As [`Kernel::blocks`], for `len` elements.
@@ -180,6 +205,7 @@ unsafe fn drive<T: Copy + Default, K: Kernel<T>>(
     b: *const T,
     out: *mut T,
     len: usize,
+    stream: bool,
 ) {
     debug_assert!(K::BLOCK <= MAX_BLOCK);
     let size = core::mem::size_of::<T>();
@@ -194,10 +220,26 @@ unsafe fn drive<T: Copy + Default, K: Kernel<T>>(
     // SAFETY: every offset stays within `len`; the caller guarantees the rest.
     unsafe {
         padded(kernel, a, b, out, head);
-        kernel.blocks(a.add(head), b.add(head), out.add(head), blocks);
+        if stream && blocks > 0 {
+            kernel.blocks::<true>(a.add(head), b.add(head), out.add(head), blocks);
+            store_fence();
+        } else {
+            kernel.blocks::<false>(a.add(head), b.add(head), out.add(head), blocks);
+        }
         let done = head + body;
         padded(kernel, a.add(done), b.add(done), out.add(done), len - done);
     }
+}
+
+/// Orders the non-temporal stores before any later store, so that another
+/// thread that sees a later write also sees the streamed output.
+#[inline]
+fn store_fence() {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SFENCE is part of SSE, which every x86-64 CPU has.
+    unsafe {
+        core::arch::x86_64::_mm_sfence()
+    };
 }
 
 /// Runs `kernel` on `len` elements (any count) through zero-padded blocks.
@@ -221,74 +263,119 @@ unsafe fn padded<T: Copy + Default, K: Kernel<T>>(
         unsafe {
             core::ptr::copy_nonoverlapping(a.add(start), in_a.as_mut_ptr(), n);
             core::ptr::copy_nonoverlapping(b.add(start), in_b.as_mut_ptr(), n);
-            kernel.blocks(in_a.as_ptr(), in_b.as_ptr(), res.as_mut_ptr(), 1);
+            kernel.blocks::<false>(in_a.as_ptr(), in_b.as_ptr(), res.as_mut_ptr(), 1);
             core::ptr::copy_nonoverlapping(res.as_ptr(), out.add(start), n);
         }
         start += n;
     }
 }
 
+/// The one table of f32 algorithms: for each (operation, tier), which loop
+/// of the path runs which algorithm. Each path expands it with its own loops:
+/// - `$wide(f)`: f32 lanes widened to f64, `f` generic over `F64s`;
+/// - `$each(f)`: a scalar function, element by element;
+/// - `$relu` and `$backward`: the path's exact ReLU and backward loops.
+///
+/// The exact tier is today's widening kernel; the Default and Fast tiers run
+/// it too until their pure-f32 algorithms are in.
+macro_rules! f32_table {
+    ($op:expr, $accuracy:expr, wide: $wide:ident, each: $each:ident, relu: $relu:ident, backward: $backward:ident) => {{
+        use $crate::Accuracy as A;
+        use $crate::Function as F;
+        use $crate::kernels::Op;
+        use $crate::kernels::exact_f32 as exact;
+        use $crate::scalar::f32 as scalar;
+        match ($op, $accuracy) {
+            (Op::Unary(F::Sigmoid), A::Exact | A::Default | A::Fast) => $wide!(exact::sigmoid),
+            (Op::Unary(F::SigmoidDerivative), A::Exact | A::Default | A::Fast) => {
+                $wide!(exact::sigmoid_derivative)
+            }
+            (Op::Unary(F::LogSigmoid), A::Exact | A::Default | A::Fast) => {
+                $wide!(exact::log_sigmoid)
+            }
+            (Op::Unary(F::Softplus), A::Exact | A::Default | A::Fast) => $wide!(exact::softplus),
+            (Op::Unary(F::Tanh), A::Exact | A::Default | A::Fast) => $wide!(exact::tanh),
+            (Op::Unary(F::Logit), _) => $each!(scalar::logit),
+            (Op::Unary(F::Relu), _) => $relu!(),
+            (Op::Backward, _) => $backward!(),
+        }
+    }};
+}
+pub(crate) use f32_table;
+
+/// The one table of f64 algorithms, as [`f32_table!`]: `$each(f)` runs a
+/// scalar function element by element (compiled with the path's FMA).
+macro_rules! f64_table {
+    ($op:expr, $accuracy:expr, each: $each:ident, relu: $relu:ident, backward: $backward:ident) => {{
+        use $crate::Function as F;
+        use $crate::kernels::Op;
+        use $crate::scalar::f64 as scalar;
+        match ($op, $accuracy) {
+            (Op::Unary(F::Sigmoid), _) => $each!(scalar::sigmoid),
+            (Op::Unary(F::SigmoidDerivative), _) => $each!(scalar::sigmoid_derivative),
+            (Op::Unary(F::LogSigmoid), _) => $each!(scalar::log_sigmoid),
+            (Op::Unary(F::Softplus), _) => $each!(scalar::softplus),
+            (Op::Unary(F::Tanh), _) => $each!(scalar::tanh),
+            (Op::Unary(F::Logit), _) => $each!(scalar::logit),
+            (Op::Unary(F::Relu), _) => $relu!(),
+            (Op::Backward, _) => $backward!(),
+        }
+    }};
+}
+pub(crate) use f64_table;
+
 macro_rules! typed_kernels {
     ($t:ident, $kernel:ident) => {
-        #[doc = concat!("The ", stringify!($t), " entry points that `Float` calls.")]
+        #[doc = concat!("The ", stringify!($t), " entry points: one slice call through a [`Plan`](super::Plan).")]
         pub(crate) mod $t {
-            use super::{Isa, Op, Unary};
+            use super::{Isa, Op, Plan};
+            use crate::Function;
 
-            /// Runs `op` through `isa` (or the best available path if the CPU lacks it).
+            /// Runs `op` as `plan` says.
             ///
             /// # Safety
-            /// Pointers as [`super::Kernel::blocks`], for `len` elements.
-            unsafe fn run(isa: Isa, op: Op, a: *const $t, b: *const $t, out: *mut $t, len: usize) {
-                // SAFETY: `usable` only returns paths this CPU runs.
+            /// Pointers as [`super::Kernel::blocks`], for `len` elements; the
+            /// CPU runs `plan.isa`.
+            unsafe fn run(plan: Plan, op: Op, a: *const $t, b: *const $t, out: *mut $t, len: usize) {
+                let Plan { isa, accuracy, stream } = plan;
+                // SAFETY: a `Plan` only names paths this CPU runs.
                 unsafe {
-                    match isa.usable() {
+                    match isa {
                         #[cfg(target_arch = "x86_64")]
-                        Isa::Avx512 => super::drive(&super::avx512::$kernel(op), a, b, out, len),
+                        Isa::Avx512 => super::drive(&super::avx512::$kernel { op, accuracy }, a, b, out, len, stream),
                         #[cfg(target_arch = "x86_64")]
-                        Isa::Avx2 => super::drive(&super::avx2::$kernel(op), a, b, out, len),
-                        _ => super::drive(&super::portable::$kernel(op), a, b, out, len),
+                        Isa::Avx2 => super::drive(&super::avx2::$kernel { op, accuracy }, a, b, out, len, stream),
+                        _ => super::drive(&super::portable::$kernel { op, accuracy }, a, b, out, len, stream),
                     }
                 }
             }
 
-            pub(crate) fn unary_with(isa: Isa, op: Unary, input: &[$t], output: &mut [$t]) {
+            /// `output[i] = f(input[i])`.
+            ///
+            /// # Panics
+            /// If the lengths differ.
+            pub(crate) fn unary(plan: Plan, f: Function, input: &[$t], output: &mut [$t]) {
                 assert_eq!(input.len(), output.len());
                 let a = input.as_ptr();
                 // SAFETY: distinct borrows do not overlap; lengths are equal.
-                unsafe { run(isa, Op::Unary(op), a, a, output.as_mut_ptr(), input.len()) }
+                unsafe { run(plan, Op::Unary(f), a, a, output.as_mut_ptr(), input.len()) }
             }
 
-            pub(crate) fn inplace_with(isa: Isa, op: Unary, data: &mut [$t]) {
+            /// `data[i] = f(data[i])`.
+            pub(crate) fn unary_inplace(plan: Plan, f: Function, data: &mut [$t]) {
                 let p = data.as_mut_ptr();
                 // SAFETY: `out == a`, which the kernels allow.
-                unsafe { run(isa, Op::Unary(op), p, p, p, data.len()) }
+                unsafe { run(plan, Op::Unary(f), p, p, p, data.len()) }
             }
 
-            pub(crate) fn backward_with(isa: Isa, y: &[$t], dy: &[$t], dx: &mut [$t]) {
+            /// `dx[i] = dy[i] · y[i] · (1 − y[i])`.
+            ///
+            /// # Panics
+            /// If the lengths differ.
+            pub(crate) fn backward(plan: Plan, y: &[$t], dy: &[$t], dx: &mut [$t]) {
                 assert!(y.len() == dy.len() && y.len() == dx.len());
                 // SAFETY: distinct borrows; equal lengths.
-                unsafe {
-                    run(
-                        isa,
-                        Op::Backward,
-                        y.as_ptr(),
-                        dy.as_ptr(),
-                        dx.as_mut_ptr(),
-                        y.len(),
-                    )
-                }
-            }
-
-            pub(crate) fn unary(op: Unary, input: &[$t], output: &mut [$t]) {
-                unary_with(super::active(), op, input, output)
-            }
-
-            pub(crate) fn unary_inplace(op: Unary, data: &mut [$t]) {
-                inplace_with(super::active(), op, data)
-            }
-
-            pub(crate) fn backward(y: &[$t], dy: &[$t], dx: &mut [$t]) {
-                backward_with(super::active(), y, dy, dx)
+                unsafe { run(plan, Op::Backward, y.as_ptr(), dy.as_ptr(), dx.as_mut_ptr(), y.len()) }
             }
         }
     };
@@ -297,45 +384,19 @@ macro_rules! typed_kernels {
 typed_kernels!(f32, F32);
 typed_kernels!(f64, F64);
 
-/// `unary` on f32 through a given path (for tests that force each path).
-/// A path this CPU lacks runs the best available one instead.
-pub fn unary_f32_with(isa: Isa, op: Unary, input: &[f32], output: &mut [f32]) {
-    f32::unary_with(isa, op, input, output)
-}
-
-/// `unary` on f64 through a given path (for tests that force each path).
-pub fn unary_f64_with(isa: Isa, op: Unary, input: &[f64], output: &mut [f64]) {
-    f64::unary_with(isa, op, input, output)
-}
-
-/// The sigmoid backward pass on f32 through a given path.
-pub fn backward_f32_with(isa: Isa, y: &[f32], dy: &[f32], dx: &mut [f32]) {
-    f32::backward_with(isa, y, dy, dx)
-}
-
-/// The sigmoid backward pass on f64 through a given path.
-pub fn backward_f64_with(isa: Isa, y: &[f64], dy: &[f64], dx: &mut [f64]) {
-    f64::backward_with(isa, y, dy, dx)
-}
-
-/// In-place `unary` on f32 through a given path.
-pub fn unary_inplace_f32_with(isa: Isa, op: Unary, data: &mut [f32]) {
-    f32::inplace_with(isa, op, data)
-}
-
-/// Scalar fallback shared by every path: `out[i] = f(a[i])` for `n` elements.
+/// Scalar loop shared by every path: `out[i] = f(a[i])` for `n` elements.
 ///
 /// # Safety
 /// `a` valid for reading and `out` for writing `n` elements (they may be equal).
 #[inline(always)]
-unsafe fn scalar_map<T: Copy>(f: fn(T) -> T, a: *const T, out: *mut T, n: usize) {
+unsafe fn scalar_map<T: Copy>(f: impl Fn(T) -> T, a: *const T, out: *mut T, n: usize) {
     for i in 0..n {
         // SAFETY: i < n; reading before writing keeps `out == a` correct.
         unsafe { *out.add(i) = f(*a.add(i)) };
     }
 }
 
-/// Scalar fallback for the backward pass.
+/// Scalar loop for the backward pass.
 ///
 /// # Safety
 /// As [`scalar_map`], with `b` valid for reading `n` elements.
@@ -347,62 +408,18 @@ unsafe fn scalar_map2<T: Copy>(f: fn(T, T) -> T, a: *const T, b: *const T, out: 
     }
 }
 
-/// The scalar function for `op` (the reference and the fallback).
-fn scalar_f32(op: Unary) -> fn(f32) -> f32 {
-    use crate::scalar::f32 as s;
-    match op {
-        Unary::Sigmoid => s::sigmoid,
-        Unary::SigmoidDerivative => s::sigmoid_derivative,
-        Unary::LogSigmoid => s::log_sigmoid,
-        Unary::Softplus => s::softplus,
-        Unary::Logit => s::logit,
-        Unary::Relu => s::relu,
-        Unary::Tanh => s::tanh,
-    }
-}
-
-/// The f64 scalar fallback of the x86 paths: the same scalar functions, but
-/// compiled (inlined) with FMA enabled, so their exact products and
-/// roundings are single instructions instead of libm calls. The results are
-/// bit-identical to the scalar functions: a fused multiply-add is exactly
-/// rounded either way.
-///
-/// # Safety
-/// The CPU must have AVX2 and FMA; pointers as [`scalar_map`].
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn scalar_f64_fma(op: Unary, a: *const f64, out: *mut f64, n: usize) {
+/// The exact scalar f64 function for `f` (the reference the half-precision
+/// slices recompute their rare midpoints with).
+pub(crate) fn scalar_f64(f: Function) -> fn(f64) -> f64 {
     use crate::scalar::f64 as s;
-    macro_rules! each {
-        ($f:path) => {
-            for i in 0..n {
-                // SAFETY: i < n; reading before writing keeps `out == a` correct.
-                unsafe { *out.add(i) = $f(*a.add(i)) };
-            }
-        };
-    }
-    match op {
-        Unary::Sigmoid => each!(s::sigmoid),
-        Unary::SigmoidDerivative => each!(s::sigmoid_derivative),
-        Unary::LogSigmoid => each!(s::log_sigmoid),
-        Unary::Softplus => each!(s::softplus),
-        Unary::Logit => each!(s::logit),
-        Unary::Relu => each!(s::relu),
-        Unary::Tanh => each!(s::tanh),
-    }
-}
-
-/// The scalar function for `op` (the reference and the fallback).
-pub(crate) fn scalar_f64(op: Unary) -> fn(f64) -> f64 {
-    use crate::scalar::f64 as s;
-    match op {
-        Unary::Sigmoid => s::sigmoid,
-        Unary::SigmoidDerivative => s::sigmoid_derivative,
-        Unary::LogSigmoid => s::log_sigmoid,
-        Unary::Softplus => s::softplus,
-        Unary::Logit => s::logit,
-        Unary::Relu => s::relu,
-        Unary::Tanh => s::tanh,
+    match f {
+        Function::Sigmoid => s::sigmoid,
+        Function::SigmoidDerivative => s::sigmoid_derivative,
+        Function::LogSigmoid => s::log_sigmoid,
+        Function::Softplus => s::softplus,
+        Function::Logit => s::logit,
+        Function::Relu => s::relu,
+        Function::Tanh => s::tanh,
     }
 }
 

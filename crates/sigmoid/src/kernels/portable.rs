@@ -8,8 +8,10 @@
     reason = "lane-wise over several arrays at once"
 )]
 
-use super::math::{self, EXPONENT_MASK, EXPONENT_SHIFT, F64s, TWO_POW_J_OVER_16};
-use super::{Kernel, Op, Unary, scalar_f64, scalar_map, scalar_map2};
+use super::exact_f32::{EXPONENT_MASK, EXPONENT_SHIFT, TWO_POW_J_OVER_16};
+use super::f64s::F64s;
+use super::{Kernel, Op, f32_table, f64_table, scalar_map, scalar_map2};
+use crate::Accuracy;
 
 const LANES: usize = 8;
 
@@ -131,12 +133,12 @@ impl F64s for P8 {
 
 const SIGN: u64 = 1 << 63;
 
-/// Maps `blocks` blocks of 8 f32 through an f64 function.
+/// Maps `blocks` blocks of 8 f32 through an algorithm on f64 lanes.
 ///
 /// # Safety
 /// `a` valid for reading, `out` for writing `8 · blocks` elements (may be equal).
 #[inline(always)]
-unsafe fn map_f32(f: impl Fn(P8) -> P8, a: *const f32, out: *mut f32, blocks: usize) {
+unsafe fn wide_f32(f: impl Fn(P8) -> P8, a: *const f32, out: *mut f32, blocks: usize) {
     for block in 0..blocks {
         let mut x = [0.0; LANES];
         for (i, lane) in x.iter_mut().enumerate() {
@@ -151,49 +153,86 @@ unsafe fn map_f32(f: impl Fn(P8) -> P8, a: *const f32, out: *mut f32, blocks: us
     }
 }
 
-/// The portable f32 kernel.
-pub(crate) struct F32(pub(crate) Op);
+/// The portable f32 kernel. Portable Rust has no non-temporal store, so
+/// `STREAM` is ignored here.
+pub(crate) struct F32 {
+    pub(crate) op: Op,
+    pub(crate) accuracy: Accuracy,
+}
 
 // SAFETY: plain Rust, runs on every CPU.
 unsafe impl Kernel<f32> for F32 {
     const BLOCK: usize = LANES;
 
-    unsafe fn blocks(&self, a: *const f32, b: *const f32, out: *mut f32, blocks: usize) {
+    unsafe fn blocks<const STREAM: bool>(
+        &self,
+        a: *const f32,
+        b: *const f32,
+        out: *mut f32,
+        blocks: usize,
+    ) {
         let n = blocks * LANES;
+        macro_rules! wide {
+            ($f:path) => {
+                wide_f32($f, a, out, blocks)
+            };
+        }
+        macro_rules! each {
+            ($f:path) => {
+                scalar_map($f, a, out, n)
+            };
+        }
+        macro_rules! relu {
+            () => {
+                scalar_map(crate::scalar::f32::relu, a, out, n)
+            };
+        }
+        macro_rules! backward {
+            () => {
+                scalar_map2(crate::scalar::f32::sigmoid_backward, a, b, out, n)
+            };
+        }
         // SAFETY: forwarded from the caller.
         unsafe {
-            match self.0 {
-                Op::Unary(Unary::Sigmoid) => map_f32(math::sigmoid, a, out, blocks),
-                Op::Unary(Unary::SigmoidDerivative) => {
-                    map_f32(math::sigmoid_derivative, a, out, blocks)
-                }
-                Op::Unary(Unary::LogSigmoid) => map_f32(math::log_sigmoid, a, out, blocks),
-                Op::Unary(Unary::Softplus) => map_f32(math::softplus, a, out, blocks),
-                Op::Unary(Unary::Tanh) => map_f32(math::tanh, a, out, blocks),
-                Op::Unary(Unary::Relu) => scalar_map(crate::scalar::f32::relu, a, out, n),
-                Op::Unary(Unary::Logit) => scalar_map(crate::scalar::f32::logit, a, out, n),
-                Op::Backward => scalar_map2(crate::scalar::f32::sigmoid_backward, a, b, out, n),
-            }
+            f32_table!(self.op, self.accuracy, wide: wide, each: each, relu: relu, backward: backward)
         }
     }
 }
 
-/// The portable f64 kernel: the scalar functions, element by element.
-pub(crate) struct F64(pub(crate) Op);
+/// The portable f64 kernel.
+pub(crate) struct F64 {
+    pub(crate) op: Op,
+    pub(crate) accuracy: Accuracy,
+}
 
 // SAFETY: plain Rust, runs on every CPU.
 unsafe impl Kernel<f64> for F64 {
     const BLOCK: usize = LANES;
 
-    unsafe fn blocks(&self, a: *const f64, b: *const f64, out: *mut f64, blocks: usize) {
+    unsafe fn blocks<const STREAM: bool>(
+        &self,
+        a: *const f64,
+        b: *const f64,
+        out: *mut f64,
+        blocks: usize,
+    ) {
         let n = blocks * LANES;
-        // SAFETY: forwarded from the caller.
-        unsafe {
-            match self.0 {
-                Op::Unary(Unary::Relu) => scalar_map(crate::scalar::f64::relu, a, out, n),
-                Op::Unary(op) => scalar_map(scalar_f64(op), a, out, n),
-                Op::Backward => scalar_map2(crate::scalar::f64::sigmoid_backward, a, b, out, n),
-            }
+        macro_rules! each {
+            ($f:path) => {
+                scalar_map($f, a, out, n)
+            };
         }
+        macro_rules! relu {
+            () => {
+                scalar_map(crate::scalar::f64::relu, a, out, n)
+            };
+        }
+        macro_rules! backward {
+            () => {
+                scalar_map2(crate::scalar::f64::sigmoid_backward, a, b, out, n)
+            };
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { f64_table!(self.op, self.accuracy, each: each, relu: relu, backward: backward) }
     }
 }

@@ -5,6 +5,26 @@
 //! `--ignored`); these sampled versions run in debug builds in seconds.
 
 use super::*;
+use crate::{Function as Unary, Kernels};
+
+// These tests check the exact tier's kernels on each path; the Default and
+// Fast tiers have their own tests (`tests/exhaustive_tiers.rs`), and
+// `same_output_whatever_the_offset_and_length_in_every_tier` covers all three.
+fn exact(isa: Isa) -> Kernels {
+    Kernels::with_isa(isa, Accuracy::Exact).expect("an available path")
+}
+fn unary_f32_with(isa: Isa, op: Unary, input: &[f32], output: &mut [f32]) {
+    exact(isa).apply(op, input, output)
+}
+fn unary_f64_with(isa: Isa, op: Unary, input: &[f64], output: &mut [f64]) {
+    exact(isa).apply(op, input, output)
+}
+fn backward_f32_with(isa: Isa, y: &[f32], dy: &[f32], dx: &mut [f32]) {
+    exact(isa).backward(y, dy, dx)
+}
+fn backward_f64_with(isa: Isa, y: &[f64], dy: &[f64], dx: &mut [f64]) {
+    exact(isa).backward(y, dy, dx)
+}
 
 /// The f32 functions that the SIMD paths compute (not by calling the scalar
 /// function), with their f64 reference.
@@ -136,7 +156,7 @@ fn special_values_on_every_path() {
             unary_f32_with(isa, op, &x, &mut y);
             assert!(y[0].is_nan(), "{isa} {op:?}(NaN)");
             for (&xi, &yi) in x.iter().zip(&y).skip(1) {
-                let expected = scalar_f32(op)(xi);
+                let expected = <f32 as crate::Float>::scalar(op, xi);
                 assert!(
                     yi.to_bits() == expected.to_bits() || (yi.is_nan() && expected.is_nan()),
                     "{isa} {op:?}({xi:e}) = {yi:e}, scalar {expected:e}"
@@ -164,9 +184,18 @@ fn sample_values(n: usize) -> Vec<f32> {
 }
 
 #[test]
-fn same_output_whatever_the_offset_and_length() {
+fn same_output_whatever_the_offset_and_length_in_every_tier() {
     let x = sample_values(300);
-    for isa in Isa::available() {
+    for (isa, accuracy) in Isa::available()
+        .into_iter()
+        .flat_map(|isa| Accuracy::ALL.map(|accuracy| (isa, accuracy)))
+    {
+        let kernels = Kernels::with_isa(isa, accuracy).expect("an available path");
+        let unary_f32_with =
+            |_: Isa, op, input: &[f32], output: &mut [f32]| kernels.apply(op, input, output);
+        let unary_f64_with =
+            |_: Isa, op, input: &[f64], output: &mut [f64]| kernels.apply(op, input, output);
+        let unary_inplace_f32_with = |_: Isa, op, data: &mut [f32]| kernels.apply_inplace(op, data);
         for op in ALL {
             let mut full = vec![0.0_f32; x.len()];
             unary_f32_with(isa, op, &x, &mut full);
@@ -305,11 +334,82 @@ fn forcing_a_path() {
     assert!(warning.unwrap().contains("not one of"));
     assert_eq!(Isa::available()[0], Isa::Portable);
     assert!(Isa::available().contains(&active()));
-    for isa in [Isa::Portable, Isa::Avx2, Isa::Avx512] {
-        assert_eq!(Isa::from_name(isa.name()), Some(isa));
-        // Forcing a path the CPU lacks must not crash.
-        let mut y = [0.0_f32; 3];
-        unary_f32_with(isa, Unary::Sigmoid, &[0.0, 1.0, -1.0], &mut y);
-        assert_eq!(y[0], 0.5);
+    for isa in Isa::ALL {
+        assert_eq!(isa.name().parse::<Isa>(), Ok(isa));
+        // Forcing a path the CPU lacks is an error, not a crash.
+        match Kernels::with_isa(isa, Accuracy::Default) {
+            Ok(kernels) => {
+                let mut y = [0.0_f32; 3];
+                kernels.apply(Unary::Sigmoid, &[0.0, 1.0, -1.0], &mut y);
+                assert_eq!(y[0], 0.5);
+            }
+            Err(error) => {
+                assert!(!isa.is_available());
+                assert!(error.to_string().contains("cannot run"), "{error}");
+            }
+        }
     }
+}
+
+#[test]
+fn streamed_stores_give_the_same_bits_as_plain_stores() {
+    // Streaming is chosen by size (`STREAM_THRESHOLD_BYTES`); forcing it on a
+    // small slice checks the streamed body, and odd offsets check the head and
+    // tail around it.
+    let x = sample_values(3000);
+    for (isa, accuracy) in Isa::available()
+        .into_iter()
+        .flat_map(|isa| Accuracy::ALL.map(|accuracy| (isa, accuracy)))
+    {
+        let plain = Plan {
+            isa,
+            accuracy,
+            stream: false,
+        };
+        let streamed = Plan {
+            stream: true,
+            ..plain
+        };
+        for op in ALL {
+            for offset in [0, 1, 7] {
+                let input = &x[offset..];
+                let mut a = vec![0.0_f32; input.len() + 3];
+                let mut b = vec![0.0_f32; input.len() + 3];
+                f32::unary(
+                    plain,
+                    op,
+                    input,
+                    &mut a[offset % 3..offset % 3 + input.len()],
+                );
+                f32::unary(
+                    streamed,
+                    op,
+                    input,
+                    &mut b[offset % 3..offset % 3 + input.len()],
+                );
+                assert!(
+                    a.iter().zip(&b).all(|(a, b)| a.to_bits() == b.to_bits()),
+                    "{isa} {accuracy} {op} offset {offset}"
+                );
+                let x64: Vec<f64> = input.iter().map(|&v| f64::from(v)).collect();
+                let mut a64 = vec![0.0_f64; x64.len()];
+                let mut b64 = vec![0.0_f64; x64.len()];
+                f64::unary(plain, op, &x64, &mut a64);
+                f64::unary(streamed, op, &x64, &mut b64);
+                assert!(
+                    a64.iter()
+                        .zip(&b64)
+                        .all(|(a, b)| a.to_bits() == b.to_bits())
+                );
+            }
+            let y: Vec<f32> = x.iter().map(|&v| crate::scalar::f32::sigmoid(v)).collect();
+            let mut a = vec![0.0_f32; y.len()];
+            let mut b = vec![0.0_f32; y.len()];
+            f32::backward(plain, &y, &x, &mut a);
+            f32::backward(streamed, &y, &x, &mut b);
+            assert!(a.iter().zip(&b).all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
+    }
+    assert!(Plan::new(Isa::Portable, Accuracy::Default, STREAM_THRESHOLD_BYTES).stream);
+    assert!(!Plan::new(Isa::Portable, Accuracy::Default, STREAM_THRESHOLD_BYTES - 1).stream);
 }

@@ -137,8 +137,8 @@ pub const FUNCTIONS: [&str; 4] = [
 /// Times the four functions at both sizes with `sigmoid bench`'s measuring code.
 pub fn measure(sizes: &Sizes) -> Result<Cost> {
     sizes.check()?;
-    let small = time_per_element(sizes.small, sizes.reps);
-    let large = time_per_element(sizes.large, sizes.reps);
+    let small = time_per_element(sizes.small, sizes.reps)?;
+    let large = time_per_element(sizes.large, sizes.reps)?;
     let (relu_small, relu_large) = (small[0], large[0]);
     let rows = FUNCTIONS
         .iter()
@@ -163,10 +163,17 @@ pub fn measure(sizes: &Sizes) -> Result<Cost> {
 
 /// Nanoseconds per element of each of [`FUNCTIONS`] at `n` elements, f32,
 /// one thread, all on the same buffers.
-fn time_per_element(n: usize, reps: usize) -> [f64; 4] {
-    let cases = [Case::Relu, Case::Tanh, Case::Naive, Case::Sigmoid];
-    let m = bench::measure_many(&cases, Dtype::F32, n, 1, reps);
-    [0, 1, 2, 3].map(|i| m[i].ns_per_elem)
+fn time_per_element(n: usize, reps: usize) -> Result<[f64; 4]> {
+    use sigmoid::{Accuracy, Function, Kernels};
+    let cases = [
+        Case::RELU,
+        Case::Kernel(Function::Tanh, Accuracy::Default),
+        Case::Naive,
+        Case::Kernel(Function::Sigmoid, Accuracy::Default),
+    ];
+    let isa = Kernels::new(Accuracy::Default).isa();
+    let m = bench::measure_many(&cases, Dtype::F32, n, isa, 1, reps)?;
+    Ok([0, 1, 2, 3].map(|i| m[i].ns_per_elem))
 }
 
 /// What the ratios say about "exp makes sigmoid ≈6× slower than ReLU".

@@ -1,4 +1,5 @@
-//! The f32 functions as every SIMD path evaluates them: each f32 lane is
+//! The f32 functions of the exact tier ([`Accuracy::Exact`](crate::Accuracy)),
+//! as every path evaluates them: each f32 lane is
 //! widened to f64, the function is computed there to within 2^-40.5
 //! relative error, and the result is rounded to f32 once.
 //!
@@ -9,130 +10,13 @@
 //! conversion rounds subnormal results correctly with no rescaling. An error
 //! of 2^-40.5 before the rounding gives at most 0.5 + 2^-16 ULP after it.
 //!
-//! The algorithms are written once, generically over [`F64s`], a vector of f64
+//! The algorithms are written once, generically over [`F64s`](super::f64s::F64s), a vector of f64
 //! lanes, and every path (portable, AVX2, AVX-512) instantiates them. Every
 //! path performs the same IEEE operations in the same order; the SIMD paths
 //! fuse `mul_add`, the portable path does not (an unfused `f64::mul_add`
 //! without the `fma` target feature is a slow libm call).
 
-/// A vector of f64 lanes: the operations the kernels' algorithms need.
-pub(crate) trait F64s: Copy {
-    fn splat(value: f64) -> Self;
-    fn add(self, other: Self) -> Self;
-    fn sub(self, other: Self) -> Self;
-    fn mul(self, other: Self) -> Self;
-    fn div(self, other: Self) -> Self;
-    /// `self · b + c`; fused (one rounding) on the SIMD paths.
-    fn mul_add(self, b: Self, c: Self) -> Self;
-    /// `−(self · b) − c`; fused on the SIMD paths.
-    fn neg_mul_sub(self, b: Self, c: Self) -> Self;
-    /// `-|self|` (NaN stays NaN).
-    fn neg_abs(self) -> Self;
-    /// `min(|self|, cap)` for `cap > 0`; a NaN lane stays NaN.
-    fn abs_min(self, cap: Self) -> Self;
-    /// `floor` where `self < floor`, else `self`; a NaN lane stays NaN.
-    fn max_or_nan(self, floor: Self) -> Self;
-    /// `self` with the sign bit of `sign` (copysign).
-    fn with_sign_of(self, sign: Self) -> Self;
-    /// Per lane: `if_negative` where `sign`'s sign bit is set, else `otherwise`.
-    fn select_by_sign(sign: Self, if_negative: Self, otherwise: Self) -> Self;
-    /// Per lane: `self` where `x < 0`, else `1 − self` (x = ±0 may go either
-    /// way: callers only use it where both give the same result).
-    fn complement_unless_negative(self, x: Self) -> Self;
-    /// Per lane: `if_greater` where `self > bound`, else `otherwise`.
-    fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self;
-    /// `s = 2^(n >> 4) · 2^((n & 15)/16)` where `self = SHIFTER + n` holds the
-    /// integer `n` (−2800 ≤ n ≤ 0) in its low mantissa bits.
-    fn exp2_scale(self) -> Self;
-}
-
-/// `N` vectors processed as one: each operation is issued for all `N`
-/// before the next, so that independent dependency chains interleave in the
-/// instruction stream (one vector's chain of ~25 dependent operations is
-/// longer than the scheduler looks ahead; measured 5–15% faster with N = 4).
-#[derive(Clone, Copy)]
-pub(crate) struct Many<V, const N: usize>(pub(crate) [V; N]);
-
-macro_rules! many_map {
-    ($self:ident $(, $arg:ident)* => $op:ident) => {{
-        let mut out = $self.0;
-        for i in 0..N {
-            out[i] = out[i].$op($($arg.0[i]),*);
-        }
-        Many(out)
-    }};
-}
-
-#[allow(
-    clippy::needless_range_loop,
-    reason = "lane-wise over several arrays at once"
-)]
-impl<V: F64s, const N: usize> F64s for Many<V, N> {
-    #[inline(always)]
-    fn splat(value: f64) -> Self {
-        Many([V::splat(value); N])
-    }
-    #[inline(always)]
-    fn add(self, other: Self) -> Self {
-        many_map!(self, other => add)
-    }
-    #[inline(always)]
-    fn sub(self, other: Self) -> Self {
-        many_map!(self, other => sub)
-    }
-    #[inline(always)]
-    fn mul(self, other: Self) -> Self {
-        many_map!(self, other => mul)
-    }
-    #[inline(always)]
-    fn div(self, other: Self) -> Self {
-        many_map!(self, other => div)
-    }
-    #[inline(always)]
-    fn mul_add(self, b: Self, c: Self) -> Self {
-        many_map!(self, b, c => mul_add)
-    }
-    #[inline(always)]
-    fn neg_mul_sub(self, b: Self, c: Self) -> Self {
-        many_map!(self, b, c => neg_mul_sub)
-    }
-    #[inline(always)]
-    fn neg_abs(self) -> Self {
-        many_map!(self => neg_abs)
-    }
-    #[inline(always)]
-    fn abs_min(self, cap: Self) -> Self {
-        many_map!(self, cap => abs_min)
-    }
-    #[inline(always)]
-    fn max_or_nan(self, floor: Self) -> Self {
-        many_map!(self, floor => max_or_nan)
-    }
-    #[inline(always)]
-    fn with_sign_of(self, sign: Self) -> Self {
-        many_map!(self, sign => with_sign_of)
-    }
-    #[inline(always)]
-    fn select_by_sign(sign: Self, if_negative: Self, otherwise: Self) -> Self {
-        let mut out = otherwise.0;
-        for i in 0..N {
-            out[i] = V::select_by_sign(sign.0[i], if_negative.0[i], otherwise.0[i]);
-        }
-        Many(out)
-    }
-    #[inline(always)]
-    fn complement_unless_negative(self, x: Self) -> Self {
-        many_map!(self, x => complement_unless_negative)
-    }
-    #[inline(always)]
-    fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self {
-        many_map!(self, bound, if_greater, otherwise => select_gt)
-    }
-    #[inline(always)]
-    fn exp2_scale(self) -> Self {
-        many_map!(self => exp2_scale)
-    }
-}
+use super::f64s::F64s;
 
 /// `1.5 · 2^52` (0x4338000000000000): adding it rounds a value of magnitude
 /// below 2^51 to an integer and leaves that integer in the low mantissa bits.
