@@ -36,6 +36,17 @@ fn set_parallel_threshold(elements: Option<usize>) {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     family::add_default(m)?;
+    for (name, add) in [
+        (
+            "fast",
+            family::add_fast as fn(&Bound<'_, PyModule>) -> PyResult<()>,
+        ),
+        ("exact", family::add_exact),
+    ] {
+        let tier = PyModule::new(m.py(), name)?;
+        add(&tier)?;
+        m.add_submodule(&tier)?;
+    }
     m.add_function(wrap_pyfunction!(functions::_bce_with_logits_f32, m)?)?;
     m.add_function(wrap_pyfunction!(functions::_bce_with_logits_f64, m)?)?;
     m.add_function(wrap_pyfunction!(functions::_sigmoid_backward_f32, m)?)?;

@@ -67,7 +67,7 @@ pub struct UnaryUfunc {
     /// The ufunc's `__name__` (scipy's spelling, so pickling finds it by name).
     pub name: &'static str,
     /// The ufunc's docstring (NumPy prepends the signature).
-    pub doc: &'static str,
+    pub doc: String,
     /// float16 loop (`e->e`).
     pub f16: SliceKernels<f16>,
     /// float32 loop (`f->f`).
@@ -85,7 +85,7 @@ macro_rules! unary_ufunc {
         use $module as m;
         $crate::ufunc::UnaryUfunc {
             name: $name,
-            doc: $doc,
+            doc: String::from($doc),
             f16: $crate::ufunc::SliceKernels {
                 slice: m::$slice::<half::f16>,
                 inplace: m::$inplace::<half::f16>,
@@ -229,7 +229,7 @@ pub fn make_ufunc<'py>(py: Python<'py>, spec: UnaryUfunc) -> PyResult<Bound<'py,
     let name = CString::new(spec.name)
         .expect("ufunc names have no NUL")
         .into_raw();
-    let doc = CString::new(spec.doc)
+    let doc = CString::new(spec.doc.as_str())
         .expect("docstrings have no NUL")
         .into_raw();
     const PY_UFUNC_NONE: c_int = -1;

@@ -38,8 +38,8 @@ def test_expit_on_dask_is_lazy():
 @pytest.mark.filterwarnings("ignore:Sending large graph")
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_expit_on_two_workers_is_bit_identical(client, dtype):
-    x_np = (np.random.default_rng(0).standard_normal(2_000_003) * 40).astype(dtype)
-    x = da.from_array(x_np, chunks=250_000)  # 9 chunks, a ragged tail
+    x_np = (np.random.default_rng(0).standard_normal(500_003) * 40).astype(dtype)
+    x = da.from_array(x_np, chunks=62_500)  # 9 chunks, a ragged tail
     with distributed.get_task_stream(client) as ts:
         y = sigmoid.expit(x).compute()
     assert workers_that_ran(ts) == set(client.scheduler_info()["workers"])
@@ -71,10 +71,10 @@ def test_lbfgs_over_partitions_matches_in_memory(client):
 
 
 def test_incremental_partial_fit_per_block(client):
-    X, y = data(20_000, 8, seed=3)
+    X, y = data(8_000, 8, seed=3)
     X = X.astype(np.float32)
-    Xd = da.from_array(X, chunks=(2_500, 8))
-    yd = da.from_array(y.astype(np.int64), chunks=2_500)
+    Xd = da.from_array(X, chunks=(1_000, 8))
+    yd = da.from_array(y.astype(np.int64), chunks=1_000)
     inc = dask_ml_wrappers.Incremental(
         SigmoidClassifier(optimizer="sgd", learning_rate=0.05, random_state=0)
     )

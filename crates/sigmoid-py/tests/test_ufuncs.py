@@ -8,6 +8,10 @@ import pytest
 import scipy.special as sc
 
 import sigmoid
+import sigmoid.exact
+import sigmoid.fast
+
+TIERS = {"default": sigmoid, "fast": sigmoid.fast, "exact": sigmoid.exact}
 
 LD = np.longdouble
 HAS_EXTENDED = np.finfo(LD).nmant > np.finfo(np.float64).nmant
@@ -28,6 +32,7 @@ ULPS = {
     np.float32: dict.fromkeys(REFERENCE, 1),
     np.float64: {**dict.fromkeys(REFERENCE, 1), "logit": 3},
 }
+FAST_F32_ULPS = 4
 NAMES = list(REFERENCE)
 
 
@@ -70,13 +75,14 @@ def test_they_are_true_ufuncs_with_three_loops():
     assert sigmoid.log_sigmoid is sigmoid.log_expit
 
 
+@pytest.mark.parametrize("tier", TIERS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name", NAMES)
-def test_values_within_documented_ulps(name, dtype):
+def test_values_within_documented_ulps(name, dtype, tier):
     if dtype == np.float64 and not HAS_EXTENDED:
         pytest.skip("np.longdouble is float64 here: no higher-precision reference")
     x = sample_inputs(name, dtype)
-    got = getattr(sigmoid, name)(x)
+    got = getattr(TIERS[tier], name)(x)
     assert got.dtype == dtype
     with np.errstate(all="ignore"):
         want = REFERENCE[name](x.astype(LD)).astype(dtype)
@@ -85,13 +91,15 @@ def test_values_within_documented_ulps(name, dtype):
     exact = (got == want) | both_nan
     ulps = ulp_distance(got[~exact], want[~exact])
     worst = int(ulps.max()) if ulps.size else 0
-    assert worst <= ULPS[dtype][name], f"{name} {dtype.__name__}: {worst} ULP"
+    bound = FAST_F32_ULPS if (tier, dtype) == ("fast", np.float32) else ULPS[dtype][name]
+    assert worst <= bound, f"{tier} {name} {dtype.__name__}: {worst} ULP"
 
 
+@pytest.mark.parametrize("tier", ["default", "exact"])
 @pytest.mark.parametrize("name", NAMES)
-def test_float16_is_correctly_rounded_on_every_input(name):
+def test_float16_is_correctly_rounded_on_every_input(name, tier):
     x = np.arange(2**16, dtype=np.uint16).view(np.float16)
-    got = getattr(sigmoid, name)(x)
+    got = getattr(TIERS[tier], name)(x)
     assert got.dtype == np.float16
     with np.errstate(all="ignore"):
         # float16 -> longdouble is exact; the reference rounds once to float64
@@ -237,9 +245,29 @@ def test_subclasses_keep_their_type():
 
 
 def test_pickle_round_trip_is_the_same_ufunc():
-    for name in NAMES:
-        f = getattr(sigmoid, name)
-        assert pickle.loads(pickle.dumps(f)) is f
+    for module in TIERS.values():
+        for name in NAMES:
+            f = getattr(module, name)
+            assert pickle.loads(pickle.dumps(f)) is f
+
+
+def test_tier_modules_hold_distinct_ufuncs():
+    assert sigmoid.fast.expit is not sigmoid.expit
+    assert sigmoid.exact.expit is not sigmoid.expit
+    for tier, module in TIERS.items():
+        assert isinstance(module.expit, np.ufunc)
+        assert f"({tier} tier)" in module.expit.__doc__
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fast_float16_within_one_ulp(name):
+    x = np.arange(2**16, dtype=np.uint16).view(np.float16)
+    x = x[np.isfinite(x)]
+    got = getattr(sigmoid.fast, name)(x)
+    want = getattr(sigmoid.exact, name)(x)
+    same = (got == want) | (np.isnan(got) & np.isnan(want))
+    assert not np.any(np.isnan(got) ^ np.isnan(want))
+    assert int(ulp_distance(got[~same], want[~same]).max(initial=0)) <= 1
 
 
 def test_unaligned_input():

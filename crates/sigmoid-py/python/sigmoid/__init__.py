@@ -8,10 +8,12 @@ from NumPy. Loops exist for float16, float32 and float64; integers promote as
 for ``np.exp``; ``np.longdouble`` raises ``TypeError`` (no silent precision
 loss: pass ``dtype=np.float64`` to compute in double explicitly).
 
-Error bounds (float32 on every input, checked exhaustively in Rust):
-``expit``/``log_expit``/``softplus``/``sigmoid_derivative``/``tanh``
-< 0.5001 ULP in float32 and <= 1 ULP in float64; ``logit`` < 0.5001 ULP in
-float32 and <= 3 ULP in float64; float16 results are correctly rounded.
+Error bounds (default tier, on every input): <= 1 ULP in float32 and float64
+(``logit`` <= 3 ULP in float64); float16 results are correctly rounded.
+
+Tiers: the root's ufuncs use the kernels' default tier; :mod:`sigmoid.fast`
+(<= 4 ULP in float32, for throughput) and :mod:`sigmoid.exact` (correctly
+rounded, bit-identical on every CPU) hold the same ufuncs in the other tiers.
 
 Submodules: :mod:`sigmoid.sklearn` (``SigmoidClassifier``) and
 :mod:`sigmoid.dask` (distributed L-BFGS over :func:`loss_grad`).
@@ -23,7 +25,7 @@ from typing import Literal
 
 import numpy as np
 
-from . import _native
+from . import _native, exact, fast
 from ._native import (
     expit,
     get_parallel_threshold,

@@ -1,4 +1,6 @@
 # Type stubs for the extension module sigmoid._native (Rust, PyO3).
+from types import ModuleType
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -10,6 +12,8 @@ logit: np.ufunc
 softplus: np.ufunc
 sigmoid_derivative: np.ufunc
 tanh: np.ufunc
+fast: ModuleType  # the same ufuncs, sigmoid::Accuracy::Fast
+exact: ModuleType  # the same ufuncs, sigmoid::Accuracy::Exact
 
 def get_parallel_threshold() -> int: ...
 def set_parallel_threshold(elements: int | None) -> None: ...
