@@ -25,6 +25,7 @@ impl Sequential {
             self.last_layer(),
             traces.last().expect("checked non-empty"),
             y,
+            None,
             true,
         );
         Ok(self.backward(x, &traces, lg.d_pre))

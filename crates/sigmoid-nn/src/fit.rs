@@ -3,7 +3,7 @@
 use std::ops::ControlFlow;
 use std::time::Instant;
 
-use ndarray::{ArrayView2, AsArray, Axis, Ix2, s};
+use ndarray::{ArrayView1, ArrayView2, AsArray, Axis, Ix2, s};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -37,6 +37,7 @@ pub struct FitOptions<'a> {
     /// The shuffling seed (default: derived from the model's seed).
     pub seed: Option<u64>,
     validation_data: Option<(ArrayView2<'a, f32>, ArrayView2<'a, f32>)>,
+    sample_weight: Option<ArrayView1<'a, f32>>,
     callbacks: Vec<Box<dyn Callback + 'a>>,
 }
 
@@ -49,6 +50,7 @@ impl Default for FitOptions<'_> {
             validation_split: 0.0,
             seed: None,
             validation_data: None,
+            sample_weight: None,
             callbacks: Vec::new(),
         }
     }
@@ -63,6 +65,7 @@ impl std::fmt::Debug for FitOptions<'_> {
             .field("validation_split", &self.validation_split)
             .field("seed", &self.seed)
             .field("validation_data", &self.validation_data.is_some())
+            .field("sample_weight", &self.sample_weight.is_some())
             .field("callbacks", &self.callbacks.len())
             .finish()
     }
@@ -107,6 +110,15 @@ impl<'a> FitOptions<'a> {
         self.validation_data = Some((x.into(), y.into()));
         self
     }
+    /// Weighs each training row's loss (as Keras' `sample_weight`): a batch's
+    /// loss is `Σ w_i · loss_i / batch rows`, so weights of 1 train exactly as
+    /// no weights. One weight per row of `x`, finite and not negative; the
+    /// validation loss stays unweighted.
+    #[must_use]
+    pub fn sample_weight(mut self, weights: impl Into<ArrayView1<'a, f32>>) -> Self {
+        self.sample_weight = Some(weights.into());
+        self
+    }
     /// Sets the shuffling seed.
     #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
@@ -146,6 +158,7 @@ impl Sequential {
             validation_split,
             seed,
             validation_data,
+            sample_weight,
             mut callbacks,
         } = options;
         if self.compiled.is_none() {
@@ -175,6 +188,24 @@ impl Sequential {
         } else {
             n
         };
+        if let Some(w) = sample_weight {
+            if w.len() != n {
+                return Err(NnError::Shape(format!(
+                    "x has {n} rows but sample_weight has {} values",
+                    w.len()
+                )));
+            }
+            if let Some((i, v)) = w
+                .iter()
+                .enumerate()
+                .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+            {
+                return Err(NnError::InvalidArgument(format!(
+                    "sample_weight[{i}] is {v}; weights must be finite and not negative"
+                )));
+            }
+        }
+        let w_train = sample_weight.map(|w| w.slice_move(s![..split_at]));
         let (x_train, x_val_split) = x.split_at(Axis(0), split_at);
         let (y_train, y_val_split) = y.split_at(Axis(0), split_at);
         let validation = match validation_data {
@@ -214,20 +245,27 @@ impl Sequential {
                 }
                 let (mut loss_sum, mut correct, mut seen) = (0.0_f64, 0_usize, 0_usize);
                 for (b, rows) in order.chunks(batch_size).enumerate() {
-                    let (xb, yb);
-                    let (xv, yv) = if shuffle {
+                    let (xb, yb, wb);
+                    let (xv, yv, wv) = if shuffle {
                         xb = x_train.select(Axis(0), rows);
                         yb = y_train.select(Axis(0), rows);
-                        (xb.view(), yb.view())
+                        wb = w_train.map(|w| w.select(Axis(0), rows));
+                        (xb.view(), yb.view(), wb.as_ref().map(|w| w.view()))
                     } else {
                         let r = rows[0]..rows[0] + rows.len();
-                        (x_train.slice(s![r.clone(), ..]), y_train.slice(s![r, ..]))
+                        let wv = w_train.map(|w| w.slice_move(s![r.clone()]));
+                        (
+                            x_train.slice(s![r.clone(), ..]),
+                            y_train.slice(s![r, ..]),
+                            wv,
+                        )
                     };
                     let traces = self.forward_batch(xv);
                     let lg = loss_grad(
                         self.last_layer(),
                         traces.last().expect("non-empty"),
                         yv,
+                        wv,
                         true,
                     );
                     if !lg.loss.is_finite() {

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView1, ArrayView2};
 use sigmoid::Activation;
 
 use crate::{Dense, LayerTrace, NnError};
@@ -42,15 +42,20 @@ pub(crate) struct LossGrad {
     pub(crate) d_pre: Array2<f32>,
 }
 
-/// The mean loss over the rows of `y` and the number of correct outputs,
-/// and (when `grad`) the gradient with respect to the last pre-activation.
+/// The mean loss over the rows of `y` (each row's loss times its weight,
+/// when given) and the number of correct outputs, and (when `grad`) the
+/// gradient with respect to the last pre-activation.
 pub(crate) fn loss_grad(
     layer: &Dense,
     last: &LayerTrace,
     y: ArrayView2<'_, f32>,
+    weights: Option<ArrayView1<'_, f32>>,
     grad: bool,
 ) -> LossGrad {
     let count = y.len();
+    let outputs = y.ncols().max(1);
+    // The weight of element i of the row-major (rows × outputs) targets.
+    let weight = |i: usize| weights.map_or(1.0, |w| w[i / outputs]);
     let y = y.as_standard_layout();
     let y = y.as_slice().expect("standard layout");
     let pre = last.pre_activation.as_slice().expect("standard layout");
@@ -62,13 +67,24 @@ pub(crate) fn loss_grad(
         .count();
     let scale = 1.0 / count as f32;
     if layer.activation_fn() == Activation::Sigmoid {
-        // Keras: from the logits; d loss / dz = (σ(z) − y) / m.
-        let loss = f64::from(sigmoid::bce_with_logits_mean(pre, y));
+        // Keras: from the logits; d loss / dz = w·(σ(z) − y) / m.
+        let loss = match weights {
+            None => f64::from(sigmoid::bce_with_logits_mean(pre, y)),
+            Some(_) => {
+                let mut each = vec![0.0_f32; count];
+                sigmoid::bce_with_logits_slice(pre, y, &mut each);
+                let sum: f64 = (each.iter().enumerate())
+                    .filter(|&(i, _)| weight(i) != 0.0)
+                    .map(|(i, &l)| f64::from(weight(i)) * f64::from(l))
+                    .sum();
+                sum / count as f64
+            }
+        };
         let mut d_pre = Array2::zeros(last.pre_activation.raw_dim());
         if grad {
             let d = d_pre.as_slice_mut().expect("standard layout");
-            for ((d, &p), &t) in d.iter_mut().zip(out).zip(y) {
-                *d = (p - t) * scale;
+            for (i, ((d, &p), &t)) in d.iter_mut().zip(out).zip(y).enumerate() {
+                *d = weight(i) * (p - t) * scale;
             }
         }
         return LossGrad {
@@ -81,12 +97,16 @@ pub(crate) fn loss_grad(
     let (lo, hi) = (EPSILON, 1.0 - EPSILON);
     let mut sum = 0.0_f64;
     let mut d_out = vec![0.0_f32; count];
-    for ((&p, &t), d) in out.iter().zip(y).zip(&mut d_out) {
+    for (i, ((&p, &t), d)) in out.iter().zip(y).zip(&mut d_out).enumerate() {
+        let w = weight(i);
+        if w == 0.0 {
+            continue;
+        }
         let q = p.clamp(lo, hi);
         let (qd, td) = (f64::from(q), f64::from(t));
-        sum -= td * qd.ln() + (1.0 - td) * (1.0 - qd).ln();
+        sum -= f64::from(w) * (td * qd.ln() + (1.0 - td) * (1.0 - qd).ln());
         if grad && (lo..=hi).contains(&p) {
-            *d = (-t / q + (1.0 - t) / (1.0 - q)) * scale;
+            *d = w * (-t / q + (1.0 - t) / (1.0 - q)) * scale;
         }
     }
     let mut d_pre = Array2::zeros(last.pre_activation.raw_dim());

@@ -214,6 +214,7 @@ impl Sequential {
             self.last_layer(),
             traces.last().expect("checked non-empty"),
             y,
+            None,
             false,
         );
         Ok(Evaluation {
