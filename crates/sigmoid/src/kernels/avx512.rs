@@ -321,6 +321,11 @@ unsafe impl Kernel<f32> for F32 {
                 wide_f32!($f, STREAM, a, out, blocks)
             };
         }
+        macro_rules! lanes {
+            ($f:path) => {
+                super::f32s_avx512::lanes_f32_avx512!($f, STREAM, a, out, blocks)
+            };
+        }
         macro_rules! each_f32 {
             ($f:path) => {
                 each!(f32, $f, a, out, blocks * F32_BLOCK)
@@ -338,7 +343,7 @@ unsafe impl Kernel<f32> for F32 {
         }
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
-            f32_table!(self.op, self.accuracy, wide: wide, each: each_f32, relu: relu, backward: backward)
+            f32_table!(self.op, self.accuracy, wide: wide, lanes: lanes, each: each_f32, relu: relu, backward: backward)
         }
     }
 }

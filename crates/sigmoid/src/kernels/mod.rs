@@ -38,6 +38,14 @@
 
 mod dispatch;
 mod exact_f32;
+mod f32_default;
+mod f32_fast;
+mod f32s;
+#[cfg(target_arch = "x86_64")]
+mod f32s_avx2;
+#[cfg(target_arch = "x86_64")]
+mod f32s_avx512;
+mod f32s_portable;
 mod f64s;
 mod portable;
 
@@ -273,28 +281,37 @@ unsafe fn padded<T: Copy + Default, K: Kernel<T>>(
 /// The one table of f32 algorithms: for each (operation, tier), which loop
 /// of the path runs which algorithm. Each path expands it with its own loops:
 /// - `$wide(f)`: f32 lanes widened to f64, `f` generic over `F64s`;
+/// - `$lanes(f)`: pure f32 lanes, `f` generic over `F32s`;
 /// - `$each(f)`: a scalar function, element by element;
 /// - `$relu` and `$backward`: the path's exact ReLU and backward loops.
 ///
-/// The exact tier is today's widening kernel; the Default and Fast tiers run
-/// it too until their pure-f32 algorithms are in.
+/// The exact tier is the widening kernel (`exact_f32.rs`); the Default and
+/// Fast tiers are the pure-f32 algorithms of `f32_default.rs` and `f32_fast.rs`.
 macro_rules! f32_table {
-    ($op:expr, $accuracy:expr, wide: $wide:ident, each: $each:ident, relu: $relu:ident, backward: $backward:ident) => {{
+    ($op:expr, $accuracy:expr, wide: $wide:ident, lanes: $lanes:ident, each: $each:ident, relu: $relu:ident, backward: $backward:ident) => {{
         use $crate::Accuracy as A;
         use $crate::Function as F;
         use $crate::kernels::Op;
         use $crate::kernels::exact_f32 as exact;
+        use $crate::kernels::f32_default as default;
+        use $crate::kernels::f32_fast as fast;
         use $crate::scalar::f32 as scalar;
         match ($op, $accuracy) {
-            (Op::Unary(F::Sigmoid), A::Exact | A::Default | A::Fast) => $wide!(exact::sigmoid),
-            (Op::Unary(F::SigmoidDerivative), A::Exact | A::Default | A::Fast) => {
-                $wide!(exact::sigmoid_derivative)
-            }
-            (Op::Unary(F::LogSigmoid), A::Exact | A::Default | A::Fast) => {
-                $wide!(exact::log_sigmoid)
-            }
-            (Op::Unary(F::Softplus), A::Exact | A::Default | A::Fast) => $wide!(exact::softplus),
-            (Op::Unary(F::Tanh), A::Exact | A::Default | A::Fast) => $wide!(exact::tanh),
+            (Op::Unary(F::Sigmoid), A::Exact) => $wide!(exact::sigmoid),
+            (Op::Unary(F::SigmoidDerivative), A::Exact) => $wide!(exact::sigmoid_derivative),
+            (Op::Unary(F::LogSigmoid), A::Exact) => $wide!(exact::log_sigmoid),
+            (Op::Unary(F::Softplus), A::Exact) => $wide!(exact::softplus),
+            (Op::Unary(F::Tanh), A::Exact) => $wide!(exact::tanh),
+            (Op::Unary(F::Sigmoid), A::Default) => $lanes!(default::sigmoid),
+            (Op::Unary(F::SigmoidDerivative), A::Default) => $lanes!(default::sigmoid_derivative),
+            (Op::Unary(F::LogSigmoid), A::Default) => $lanes!(default::log_sigmoid),
+            (Op::Unary(F::Softplus), A::Default) => $lanes!(default::softplus),
+            (Op::Unary(F::Tanh), A::Default) => $lanes!(default::tanh),
+            (Op::Unary(F::Sigmoid), A::Fast) => $lanes!(fast::sigmoid),
+            (Op::Unary(F::SigmoidDerivative), A::Fast) => $lanes!(fast::sigmoid_derivative),
+            (Op::Unary(F::LogSigmoid), A::Fast) => $lanes!(fast::log_sigmoid),
+            (Op::Unary(F::Softplus), A::Fast) => $lanes!(fast::softplus),
+            (Op::Unary(F::Tanh), A::Fast) => $lanes!(fast::tanh),
             (Op::Unary(F::Logit), _) => $each!(scalar::logit),
             (Op::Unary(F::Relu), _) => $relu!(),
             (Op::Backward, _) => $backward!(),

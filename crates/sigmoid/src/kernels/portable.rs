@@ -177,6 +177,11 @@ unsafe impl Kernel<f32> for F32 {
                 wide_f32($f, a, out, blocks)
             };
         }
+        macro_rules! lanes {
+            ($f:path) => {
+                super::f32s_portable::blocks($f, a, out, blocks)
+            };
+        }
         macro_rules! each {
             ($f:path) => {
                 scalar_map($f, a, out, n)
@@ -194,7 +199,7 @@ unsafe impl Kernel<f32> for F32 {
         }
         // SAFETY: forwarded from the caller.
         unsafe {
-            f32_table!(self.op, self.accuracy, wide: wide, each: each, relu: relu, backward: backward)
+            f32_table!(self.op, self.accuracy, wide: wide, lanes: lanes, each: each, relu: relu, backward: backward)
         }
     }
 }

@@ -1,0 +1,151 @@
+//! `F32s`: a vector of f32 lanes, the operations the f32 tier algorithms
+//! (`f32_default`, `f32_fast`) are written in, once for every ISA.
+//!
+//! Every operation is specified bit-exactly (IEEE round-to-nearest, fused
+//! multiply-adds, x86 MIN/MAX operand rules, bit-level integer steps), and
+//! every implementation (portable, AVX2, AVX-512) performs exactly that
+//! operation, so all paths return the same bits for every input.
+
+/// A vector of f32 lanes.
+pub(crate) trait F32s: Copy {
+    /// Every lane `value`.
+    fn splat(value: f32) -> Self;
+    fn add(self, other: Self) -> Self;
+    fn sub(self, other: Self) -> Self;
+    fn mul(self, other: Self) -> Self;
+    /// Correctly rounded quotient (`vdivps`).
+    fn div(self, other: Self) -> Self;
+    /// `self · b + c` with one rounding (FMA).
+    fn mul_add(self, b: Self, c: Self) -> Self;
+    /// `c − self · b` with one rounding (FNMADD).
+    fn neg_mul_add(self, b: Self, c: Self) -> Self;
+    /// x86 MAXPS: `if self > other { self } else { other }`; a NaN in either
+    /// lane gives `other`, and max(−0, +0) is `other`.
+    fn max(self, other: Self) -> Self;
+    /// x86 MINPS: `if self < other { self } else { other }`.
+    fn min(self, other: Self) -> Self;
+    /// Bitwise `self & other`.
+    fn and(self, other: Self) -> Self;
+    /// Bitwise `self | other`.
+    fn or(self, other: Self) -> Self;
+    /// Bitwise `self ^ other`.
+    fn xor(self, other: Self) -> Self;
+    /// Bitwise `self & !mask`.
+    fn and_not(self, mask: Self) -> Self;
+    /// Per lane: `if_negative` where the sign bit of `mask` is set, else `otherwise`.
+    fn select_by_sign(mask: Self, if_negative: Self, otherwise: Self) -> Self;
+    /// Per lane: `if_greater` where `self > bound` (ordered: NaN gives `otherwise`).
+    fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self;
+    /// An 8-entry table held in a register (for [`F32s::lookup8`]).
+    fn table8(table: &[f32; 8]) -> Self;
+    /// Per lane: `table[bits(index) & 7]`, `self` being a [`F32s::table8`].
+    fn lookup8(self, index: Self) -> Self;
+    /// Per lane, on the bits: `(bits >> 3) << 23` (logical shifts).
+    fn shr3_shl23(self) -> Self;
+    /// Per lane, on the bits: `0x7f00_0000 − bits` (wrapping): `2^-m` for `self = 2^m`,
+    /// −126 ≤ m ≤ 126.
+    fn pow2_recip(self) -> Self;
+}
+
+/// `N` vectors processed as one: each operation is issued for all `N` before
+/// the next, so that independent dependency chains interleave (one vector's
+/// chain of ~30 dependent operations is longer than the scheduler looks ahead).
+#[derive(Clone, Copy)]
+pub(crate) struct Many<V, const N: usize>(pub(crate) [V; N]);
+
+macro_rules! many_map {
+    ($self:ident $(, $arg:ident)* => $op:ident) => {{
+        let mut out = $self.0;
+        for i in 0..N {
+            out[i] = out[i].$op($($arg.0[i]),*);
+        }
+        Many(out)
+    }};
+}
+
+#[allow(
+    clippy::needless_range_loop,
+    reason = "lane-wise over several arrays at once"
+)]
+impl<V: F32s, const N: usize> F32s for Many<V, N> {
+    #[inline(always)]
+    fn splat(value: f32) -> Self {
+        Many([V::splat(value); N])
+    }
+    #[inline(always)]
+    fn add(self, other: Self) -> Self {
+        many_map!(self, other => add)
+    }
+    #[inline(always)]
+    fn sub(self, other: Self) -> Self {
+        many_map!(self, other => sub)
+    }
+    #[inline(always)]
+    fn mul(self, other: Self) -> Self {
+        many_map!(self, other => mul)
+    }
+    #[inline(always)]
+    fn div(self, other: Self) -> Self {
+        many_map!(self, other => div)
+    }
+    #[inline(always)]
+    fn mul_add(self, b: Self, c: Self) -> Self {
+        many_map!(self, b, c => mul_add)
+    }
+    #[inline(always)]
+    fn neg_mul_add(self, b: Self, c: Self) -> Self {
+        many_map!(self, b, c => neg_mul_add)
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        many_map!(self, other => max)
+    }
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        many_map!(self, other => min)
+    }
+    #[inline(always)]
+    fn and(self, other: Self) -> Self {
+        many_map!(self, other => and)
+    }
+    #[inline(always)]
+    fn or(self, other: Self) -> Self {
+        many_map!(self, other => or)
+    }
+    #[inline(always)]
+    fn xor(self, other: Self) -> Self {
+        many_map!(self, other => xor)
+    }
+    #[inline(always)]
+    fn and_not(self, mask: Self) -> Self {
+        many_map!(self, mask => and_not)
+    }
+    #[inline(always)]
+    fn select_by_sign(mask: Self, if_negative: Self, otherwise: Self) -> Self {
+        let mut out = otherwise.0;
+        for i in 0..N {
+            out[i] = V::select_by_sign(mask.0[i], if_negative.0[i], otherwise.0[i]);
+        }
+        Many(out)
+    }
+    #[inline(always)]
+    fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self {
+        many_map!(self, bound, if_greater, otherwise => select_gt)
+    }
+    #[inline(always)]
+    fn table8(table: &[f32; 8]) -> Self {
+        Many([V::table8(table); N])
+    }
+    #[inline(always)]
+    fn lookup8(self, index: Self) -> Self {
+        many_map!(self, index => lookup8)
+    }
+    #[inline(always)]
+    fn shr3_shl23(self) -> Self {
+        many_map!(self => shr3_shl23)
+    }
+    #[inline(always)]
+    fn pow2_recip(self) -> Self {
+        many_map!(self => pow2_recip)
+    }
+}

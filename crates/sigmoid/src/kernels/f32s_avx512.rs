@@ -1,0 +1,200 @@
+//! AVX-512F `F32s`: sixteen f32 lanes in a zmm register.
+//!
+//! A lane-wise translation of `f32s_avx2`: the same IEEE operations, the same
+//! MIN/MAX operand rule, the same bit steps, so it returns the AVX2 path's bits.
+//! The 8-entry table is stored twice so that VPERMPS zmm (which reads the low
+//! 4 bits of each index) sees `table[index & 7]`; selections use a compare
+//! into a mask register instead of BLENDVPS.
+
+use core::arch::x86_64::*;
+
+use super::f32s::F32s;
+
+/// Sixteen f32 lanes in a zmm register.
+#[derive(Clone, Copy)]
+pub(crate) struct Lanes(pub(crate) __m512);
+
+impl Lanes {
+    pub(crate) const LANES: usize = 16;
+
+    /// # Safety
+    /// AVX-512F is enabled; `p` is valid for reading 16 f32.
+    #[inline(always)]
+    pub(crate) unsafe fn load(p: *const f32) -> Self {
+        Lanes(unsafe { _mm512_loadu_ps(p) })
+    }
+
+    /// # Safety
+    /// AVX-512F is enabled; `p` is valid for writing 16 f32.
+    #[inline(always)]
+    pub(crate) unsafe fn store(self, p: *mut f32) {
+        unsafe { _mm512_storeu_ps(p, self.0) }
+    }
+
+    /// Non-temporal store.
+    ///
+    /// # Safety
+    /// AVX-512F is enabled; `p` is 64-byte aligned and valid for writing 16 f32.
+    #[inline(always)]
+    pub(crate) unsafe fn store_stream(self, p: *mut f32) {
+        unsafe { _mm512_stream_ps(p, self.0) }
+    }
+}
+
+// SAFETY (every `unsafe` block below): the intrinsics need AVX-512F, which every
+// caller (a `#[target_feature(enable = "avx512f,avx2,fma")]` function) has enabled.
+impl F32s for Lanes {
+    #[inline(always)]
+    fn splat(value: f32) -> Self {
+        Lanes(unsafe { _mm512_set1_ps(value) })
+    }
+    #[inline(always)]
+    fn add(self, other: Self) -> Self {
+        Lanes(unsafe { _mm512_add_ps(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn sub(self, other: Self) -> Self {
+        Lanes(unsafe { _mm512_sub_ps(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn mul(self, other: Self) -> Self {
+        Lanes(unsafe { _mm512_mul_ps(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn div(self, other: Self) -> Self {
+        Lanes(unsafe { _mm512_div_ps(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn mul_add(self, b: Self, c: Self) -> Self {
+        Lanes(unsafe { _mm512_fmadd_ps(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn neg_mul_add(self, b: Self, c: Self) -> Self {
+        Lanes(unsafe { _mm512_fnmadd_ps(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        // VMAXPS zmm has MAXPS' rule: the second operand on NaN or equal zeros.
+        Lanes(unsafe { _mm512_max_ps(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        Lanes(unsafe { _mm512_min_ps(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn and(self, other: Self) -> Self {
+        Lanes(unsafe { _mm512_and_ps(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn or(self, other: Self) -> Self {
+        Lanes(unsafe { _mm512_or_ps(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn xor(self, other: Self) -> Self {
+        Lanes(unsafe { _mm512_xor_ps(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn and_not(self, mask: Self) -> Self {
+        Lanes(unsafe { _mm512_andnot_ps(mask.0, self.0) })
+    }
+    #[inline(always)]
+    fn select_by_sign(mask: Self, if_negative: Self, otherwise: Self) -> Self {
+        unsafe {
+            let negative = sign_bits(mask.0);
+            Lanes(_mm512_mask_blend_ps(negative, otherwise.0, if_negative.0))
+        }
+    }
+    #[inline(always)]
+    fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self {
+        unsafe {
+            let greater = _mm512_cmp_ps_mask::<_CMP_GT_OQ>(self.0, bound.0);
+            Lanes(_mm512_mask_blend_ps(greater, otherwise.0, if_greater.0))
+        }
+    }
+    #[inline(always)]
+    fn table8(table: &[f32; 8]) -> Self {
+        unsafe {
+            let half = _mm256_loadu_ps(table.as_ptr());
+            let lo = _mm512_castps256_ps512(half);
+            Lanes(with_upper_half(lo, half))
+        }
+    }
+    #[inline(always)]
+    fn lookup8(self, index: Self) -> Self {
+        Lanes(unsafe { _mm512_permutexvar_ps(_mm512_castps_si512(index.0), self.0) })
+    }
+    #[inline(always)]
+    fn shr3_shl23(self) -> Self {
+        unsafe {
+            let bits = _mm512_srli_epi32::<3>(_mm512_castps_si512(self.0));
+            Lanes(_mm512_castsi512_ps(_mm512_slli_epi32::<23>(bits)))
+        }
+    }
+    #[inline(always)]
+    fn pow2_recip(self) -> Self {
+        unsafe {
+            let bits = _mm512_castps_si512(self.0);
+            let recip = _mm512_sub_epi32(_mm512_set1_epi32(0x7f00_0000), bits);
+            Lanes(_mm512_castsi512_ps(recip))
+        }
+    }
+}
+
+/// The sign bits of `v` as a mask (AVX-512F only: a signed compare with 0,
+/// since VPMOVD2M needs AVX-512DQ).
+#[inline(always)]
+unsafe fn sign_bits(v: __m512) -> __mmask16 {
+    unsafe { _mm512_cmplt_epi32_mask(_mm512_castps_si512(v), _mm512_setzero_si512()) }
+}
+
+/// `[lo_half, half]` (AVX-512F only: VINSERTF32X8 needs AVX-512DQ, so the
+/// 256-bit halves are inserted as 64-bit quarters' pairs).
+#[inline(always)]
+unsafe fn with_upper_half(lo: __m512, half: __m256) -> __m512 {
+    unsafe {
+        let lo = _mm512_castps_pd(lo);
+        let half = _mm256_castps_pd(half);
+        _mm512_castpd_ps(_mm512_insertf64x4::<1>(lo, half))
+    }
+}
+
+/// f32 lanes per block: two interleaved zmm registers.
+pub(super) const BLOCK: usize = 2 * Lanes::LANES;
+
+/// Defines, where it is used, a `#[target_feature]` loop that maps blocks of
+/// [`BLOCK`] f32 through the f32-lane algorithm `$f` on two interleaved
+/// vectors (non-temporal stores if `$stream`), and runs it. The algorithm is
+/// called directly inside the loop, not through a generic `Fn` argument,
+/// whose call shim would be compiled without the path's features and turn
+/// every intrinsic into a call.
+///
+/// Safety of the expansion: the CPU runs this path; `$a` is valid for
+/// reading and `$out` for writing `BLOCK · $blocks` elements (they may be
+/// equal); with `$stream`, `$out` is aligned to a whole vector.
+macro_rules! lanes_f32_avx512 {
+    ($f:path, $stream:ident, $a:expr, $out:expr, $blocks:expr) => {{
+        #[target_feature(enable = "avx512f,avx512dq")]
+        unsafe fn run<const STREAM: bool>(a: *const f32, out: *mut f32, blocks: usize) {
+            use $crate::kernels::f32s::Many;
+            use $crate::kernels::f32s_avx512::{BLOCK, Lanes};
+            for block in 0..blocks {
+                // SAFETY: within the caller's `BLOCK · blocks` elements.
+                unsafe {
+                    let p = a.add(block * BLOCK);
+                    let x = Many([Lanes::load(p), Lanes::load(p.add(Lanes::LANES))]);
+                    let [y0, y1] = $f(x).0;
+                    let q = out.add(block * BLOCK);
+                    if STREAM {
+                        y0.store_stream(q);
+                        y1.store_stream(q.add(Lanes::LANES));
+                    } else {
+                        y0.store(q);
+                        y1.store(q.add(Lanes::LANES));
+                    }
+                }
+            }
+        }
+        run::<$stream>($a, $out, $blocks)
+    }};
+}
+pub(super) use lanes_f32_avx512;
