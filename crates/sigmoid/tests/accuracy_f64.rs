@@ -334,15 +334,15 @@ fn f64_logit_tanh_bce_within_bounds_full() {
 // instruction-set path this CPU runs.
 
 /// The bound each test asserts per function: the analysis in
-/// `kernels/f64_default.rs` gives ≤ 0.75 ULP for subnormal results (a 53-bit
+/// `kernels/f64_default.rs` gives ≤ 0.78 ULP for subnormal results (a 53-bit
 /// sum rounded once more into the subnormal range) and about 0.55 ULP for
 /// normal ones; tanh's `1 − e^-2|x|` amplifies e's error up to fivefold
 /// near |x| = ln2/8 (≤ 0.8 ULP). Measured maxima are in that file's docs.
 const DEFAULT_FAMILY: [(Function, f64); 4] = [
-    (Function::Sigmoid, 0.76),
-    (Function::SigmoidDerivative, 0.76),
-    (Function::Softplus, 0.76),
-    (Function::LogSigmoid, 0.76),
+    (Function::Sigmoid, 0.8),
+    (Function::SigmoidDerivative, 0.8),
+    (Function::Softplus, 0.8),
+    (Function::LogSigmoid, 0.8),
 ];
 const DEFAULT_TANH_BOUND: f64 = 0.8;
 
