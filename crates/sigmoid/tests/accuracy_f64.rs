@@ -1,10 +1,18 @@
 //! f64 accuracy against 192-bit multiprecision arithmetic (astro-float, pure Rust).
 //!
-//! `cargo test` runs a few thousand inputs; the full run (10^7 inputs for σ,
-//! σ', softplus and log σ, 10^6 for logit, tanh and BCE) is `#[ignore]`d and run in
-//! release by `.ci/run`. `SIGMOID_F64_SAMPLES` overrides the full run's count.
+//! Two tiers: the exact tier (the double-double scalar functions, which the
+//! Exact slice kernels call per element) and the Default tier (the vectorised
+//! kernels of `kernels/f64_default.rs`), the latter on every instruction-set
+//! path this CPU runs, forced with `Kernels::with_isa`.
+//!
+//! `cargo test` runs a few thousand inputs per function (10^4 for the Default
+//! tier, plus its special values); the full run (10^7 inputs for σ, σ',
+//! softplus and log σ in both tiers and for the Default tanh, 10^6 for the
+//! exact logit, tanh and BCE) is `#[ignore]`d and run in release by
+//! `.ci/run`. `SIGMOID_F64_SAMPLES` overrides the full run's count.
 
 use astro_float::{BigFloat, Consts, RoundingMode};
+use sigmoid::{Accuracy, Function, Isa, Kernels};
 
 const PRECISION: usize = 192;
 const RM: RoundingMode = RoundingMode::ToEven;
@@ -319,4 +327,272 @@ fn f64_family_within_one_ulp_full() {
 #[ignore = "10^6 multiprecision evaluations: run in release (.ci/run)"]
 fn f64_logit_tanh_bce_within_bounds_full() {
     check_others(full_count() / 10);
+}
+
+// ---------------------------------------------------------------------------
+// Default tier (the vectorised f64 kernels, `kernels/f64_default.rs`), on every
+// instruction-set path this CPU runs.
+
+/// The bound each test asserts per function: the analysis in
+/// `kernels/f64_default.rs` gives ≤ 0.78 ULP for subnormal results (a 53-bit
+/// sum rounded once more into the subnormal range) and about 0.55 ULP for
+/// normal ones; tanh's `1 − e^-2|x|` amplifies e's error up to fivefold
+/// near |x| = ln2/8 (≤ 0.8 ULP). Measured maxima are in that file's docs.
+const DEFAULT_FAMILY: [(Function, f64); 4] = [
+    (Function::Sigmoid, 0.8),
+    (Function::SigmoidDerivative, 0.8),
+    (Function::Softplus, 0.8),
+    (Function::LogSigmoid, 0.8),
+];
+const DEFAULT_TANH_BOUND: f64 = 0.8;
+
+/// Extra inputs at the default tier's own regime edges: the reduction's
+/// n/2 boundaries (|x| = (2j+1)·ln2/4), the log bucket edge (e^-|x| = 0.29),
+/// σ reaching 1 (ln(2^54 − 1)), the far tail of log(1 + e) (|x| = 700),
+/// subnormal results (|x| > 708.4), the last nonzero σ(−x) and the clamp.
+fn default_edges(xs: &mut Vec<f64>) {
+    let ln2 = std::f64::consts::LN_2;
+    for edge in [
+        ln2 / 4.0,
+        3.0 * ln2 / 4.0,
+        1.237_874_356_001_617_4,
+        37.429_947_750_237_05,
+        700.0,
+        708.396_418_532_264_1,
+        744.440_071_921_381_3,
+        745.133_219_101_941_1,
+        746.0,
+    ] {
+        for sign in [1.0, -1.0] {
+            let mut v: f64 = edge * sign;
+            for _ in 0..100 {
+                xs.push(v);
+                v = f64::from_bits(v.to_bits() + 1);
+            }
+        }
+    }
+}
+
+/// Every available path's Default-tier outputs for `f` on `inputs`.
+fn default_outputs(f: Function, inputs: &[f64]) -> Vec<(Isa, Vec<f64>)> {
+    Isa::available()
+        .iter()
+        .map(|&isa| {
+            let kernels = Kernels::with_isa(isa, Accuracy::Default).expect("available path");
+            let mut out = vec![0.0; inputs.len()];
+            kernels.apply(f, inputs, &mut out);
+            (isa, out)
+        })
+        .collect()
+}
+
+/// The worst error of each (function, path) over `inputs`, against `exact`
+/// (one multiprecision evaluation per input, shared by every function and
+/// path), split over the available threads.
+fn worst_default(
+    functions: &[Function],
+    inputs: &[f64],
+    exact: impl Fn(f64, &mut Consts) -> Vec<BigFloat> + Sync,
+) -> Vec<Vec<(Isa, Worst)>> {
+    let outputs: Vec<Vec<(Isa, Vec<f64>)>> = functions
+        .iter()
+        .map(|&f| default_outputs(f, inputs))
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = inputs.len().div_ceil(threads);
+    let parts: Vec<Vec<Vec<Worst>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (outputs, exact) = (&outputs, &exact);
+                scope.spawn(move || {
+                    let mut cc = Consts::new().expect("constants cache");
+                    let mut worst: Vec<Vec<Worst>> = outputs
+                        .iter()
+                        .map(|paths| vec![Worst::default(); paths.len()])
+                        .collect();
+                    for i in (t * chunk)..((t + 1) * chunk).min(inputs.len()) {
+                        let x = inputs[i];
+                        let reference = exact(x, &mut cc);
+                        for (fi, paths) in outputs.iter().enumerate() {
+                            for (pi, (_, out)) in paths.iter().enumerate() {
+                                worst[fi][pi].update(ulp_error(out[i], &reference[fi]), x);
+                            }
+                        }
+                    }
+                    worst
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("worker"))
+            .collect()
+    });
+    outputs
+        .iter()
+        .enumerate()
+        .map(|(fi, paths)| {
+            paths
+                .iter()
+                .enumerate()
+                .map(|(pi, (isa, _))| {
+                    let mut w = Worst::default();
+                    for part in &parts {
+                        w.update(part[fi][pi].ulps, part[fi][pi].at);
+                    }
+                    (*isa, w)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn check_default(count: usize) {
+    let mut inputs = sigmoid_inputs(count, 0x5151_0003);
+    default_edges(&mut inputs);
+    let functions: Vec<Function> = DEFAULT_FAMILY.iter().map(|&(f, _)| f).collect();
+    let worst = worst_default(&functions, &inputs, |x, cc| exact_family(x, cc).to_vec());
+    for ((f, bound), paths) in DEFAULT_FAMILY.iter().zip(&worst) {
+        for (isa, w) in paths {
+            println!(
+                "f64 default {f:<18} {isa:<8} max error {:.4} ULP at x = {:e} ({} inputs)",
+                w.ulps,
+                w.at,
+                inputs.len()
+            );
+            assert!(
+                w.ulps <= *bound,
+                "f64 default {f} on {isa}: {:.4} ULP at x = {:e}",
+                w.ulps,
+                w.at
+            );
+        }
+    }
+    let mut inputs = tanh_inputs(count, 0x5151_0004);
+    default_edges(&mut inputs);
+    let worst = worst_default(&[Function::Tanh], &inputs, |x, cc| {
+        vec![big(x).tanh(PRECISION, RM, cc)]
+    });
+    for (isa, w) in &worst[0] {
+        println!(
+            "f64 default {:<18} {isa:<8} max error {:.4} ULP at x = {:e} ({} inputs)",
+            "tanh",
+            w.ulps,
+            w.at,
+            inputs.len()
+        );
+        assert!(
+            w.ulps <= DEFAULT_TANH_BOUND,
+            "f64 default tanh on {isa}: {:.4} ULP at x = {:e}",
+            w.ulps,
+            w.at
+        );
+    }
+}
+
+/// tanh inputs: tiny (the 2^-27 switch to tanh x = x), the n/2 boundaries of
+/// e^-2|x|, the range where tanh rounds to ±1, random bit patterns.
+fn tanh_inputs(count: usize, seed: u64) -> Vec<f64> {
+    let mut rng = SplitMix(seed);
+    let mut xs = vec![
+        0.0,
+        -0.0,
+        5e-324,
+        -5e-324,
+        1e-300,
+        7.450_580_596_923_828e-9,
+        19.06,
+        20.0,
+    ];
+    while xs.len() < count {
+        let x = match rng.next() % 5 {
+            0 => f64::from_bits(rng.next()),
+            1 => rng.uniform(-20.0, 20.0),
+            2 => rng.uniform(-0.2, 0.2),
+            3 => rng.uniform(17.0, 21.0),
+            _ => rng.uniform(-1.0, 1.0) * 2f64.powi(-((rng.next() % 60) as i32)),
+        };
+        if !x.is_nan() {
+            xs.push(x);
+        }
+    }
+    xs.truncate(count);
+    xs
+}
+
+#[test]
+fn f64_default_special_values_on_every_path() {
+    let inf = f64::INFINITY;
+    let ln2 = std::f64::consts::LN_2;
+    for isa in Isa::available() {
+        let k = Kernels::with_isa(isa, Accuracy::Default).expect("available path");
+        let one = |f: Function, x: f64| {
+            let mut y = [0.0];
+            k.apply(f, &[x], &mut y);
+            y[0]
+        };
+        use Function::*;
+        assert_eq!(one(Sigmoid, 0.0), 0.5, "{isa}");
+        assert_eq!(one(Sigmoid, -0.0), 0.5, "{isa}");
+        assert_eq!(one(Sigmoid, inf), 1.0, "{isa}");
+        assert_eq!(one(Sigmoid, -inf).to_bits(), 0, "{isa}: σ(−∞) = +0");
+        assert_eq!(
+            one(Sigmoid, -745.0),
+            f64::from_bits(1),
+            "{isa}: gradual underflow"
+        );
+        assert!(one(Sigmoid, 37.0) < 1.0, "{isa}");
+        assert_eq!(one(Sigmoid, 38.0), 1.0, "{isa}");
+        assert_eq!(one(SigmoidDerivative, 0.0), 0.25, "{isa}");
+        assert_eq!(one(SigmoidDerivative, -inf).to_bits(), 0, "{isa}");
+        assert_eq!(one(Softplus, 0.0), ln2, "{isa}");
+        assert_eq!(one(Softplus, inf), inf, "{isa}");
+        assert_eq!(one(Softplus, -inf).to_bits(), 0, "{isa}");
+        assert_eq!(one(Softplus, 1e300), 1e300, "{isa}");
+        assert_eq!(one(LogSigmoid, 0.0), -ln2, "{isa}");
+        assert_eq!(one(LogSigmoid, -inf), -inf, "{isa}");
+        assert_eq!(one(LogSigmoid, inf), 0.0, "{isa}");
+        assert_eq!(one(Tanh, -0.0).to_bits(), (-0.0f64).to_bits(), "{isa}");
+        assert_eq!(one(Tanh, inf), 1.0, "{isa}");
+        assert_eq!(one(Tanh, -inf), -1.0, "{isa}");
+        assert_eq!(one(Tanh, 5e-324), 5e-324, "{isa}");
+        for f in [Sigmoid, SigmoidDerivative, Softplus, LogSigmoid, Tanh] {
+            assert!(one(f, f64::NAN).is_nan(), "{isa}: {f}(NaN)");
+        }
+    }
+}
+
+/// σ(x) < 1 exactly where the correctly rounded σ(x) is below 1: below
+/// x* = ln(2^54 − 1) = 37.4299477502370466530… (σ(x*) = 1 − 2^-54, the
+/// midpoint that rounds to 1); `STAR` = RN(x*), so every double below it is
+/// below x* and every double above it is above x*.
+#[test]
+fn f64_default_sigmoid_below_one_until_it_rounds_to_one() {
+    const STAR: f64 = 37.429_947_750_237_05;
+    let mut xs = vec![];
+    let mut x: f64 = 37.429_947_750_2;
+    while x < 37.429_947_750_3 {
+        xs.push(x);
+        x = f64::from_bits(x.to_bits() + 1);
+    }
+    for (isa, out) in default_outputs(Function::Sigmoid, &xs) {
+        for (&x, &y) in xs.iter().zip(&out) {
+            if x < STAR {
+                assert!(y < 1.0, "{isa}: σ({x:e}) = 1");
+            } else if x > STAR {
+                assert_eq!(y, 1.0, "{isa}: σ({x:e}) < 1");
+            }
+        }
+    }
+}
+
+#[test]
+fn f64_default_within_bounds_sampled() {
+    check_default(10_000);
+}
+
+#[test]
+#[ignore = "10^7 multiprecision evaluations per function and path: run in release (.ci/run)"]
+fn f64_default_within_bounds_full() {
+    check_default(full_count());
 }

@@ -114,6 +114,57 @@ impl F64s for Y {
             )))
         }
     }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        Y(unsafe { _mm256_fmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn fnma(self, b: Self, c: Self) -> Self {
+        Y(unsafe { _mm256_fnmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn neg(self) -> Self {
+        Y(unsafe { _mm256_xor_pd(self.0, sign_mask()) })
+    }
+    #[inline(always)]
+    fn keep_gt(self, bound: Self, value: Self) -> Self {
+        unsafe {
+            let greater = _mm256_cmp_pd::<_CMP_GT_OQ>(self.0, bound.0);
+            Y(_mm256_and_pd(greater, value.0))
+        }
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        // MAXPD returns its second operand unless the first is greater.
+        Y(unsafe { _mm256_max_pd(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        Y(unsafe { _mm256_min_pd(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn select_by_parity(self, even: f64, odd: f64) -> Self {
+        unsafe {
+            // VPERMILPD picks within each 128-bit half by bit 1 of the index:
+            // n's lowest bit, shifted there.
+            let index = _mm256_slli_epi64::<1>(_mm256_castpd_si256(self.0));
+            Y(_mm256_permutevar_pd(
+                _mm256_setr_pd(even, odd, even, odd),
+                index,
+            ))
+        }
+    }
+    #[inline(always)]
+    fn pow2_half_n_biased(self) -> Self {
+        unsafe {
+            // Bits 1..=12 of z (⌊n/2⌋ mod 2^12) into the exponent field, plus
+            // the biased exponent of 2^600.
+            let bits = _mm256_castpd_si256(self.0);
+            let k = _mm256_slli_epi64::<52>(_mm256_srli_epi64::<1>(bits));
+            let biased = _mm256_add_epi64(k, _mm256_set1_epi64x((1023 + 600) << 52));
+            Y(_mm256_castsi256_pd(biased))
+        }
+    }
 }
 
 /// f32 lanes per block: four ymm registers of f64 (see `f64s::Many`).
@@ -346,6 +397,39 @@ unsafe impl Kernel<f32> for F32 {
     }
 }
 
+/// f64 lanes per block: four ymm registers (see `f64s::Many`).
+const F64_BLOCK: usize = 16;
+
+/// As `wide_f32!`: a loop of blocks of 16 f64 (four interleaved vectors of
+/// 4 lanes) through the f64-lane algorithm `$f`, defined where it is used so
+/// that the algorithm is called directly and inlines whole.
+macro_rules! many_f64 {
+    ($f:path, $stream:ident, $a:expr, $out:expr, $blocks:expr) => {{
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn run<const STREAM: bool>(a: *const f64, out: *mut f64, blocks: usize) {
+            for block in 0..blocks {
+                // SAFETY: within the caller's `16 · blocks` elements.
+                unsafe {
+                    let p = a.add(block * F64_BLOCK);
+                    let x = Many([
+                        Y(_mm256_loadu_pd(p)),
+                        Y(_mm256_loadu_pd(p.add(4))),
+                        Y(_mm256_loadu_pd(p.add(8))),
+                        Y(_mm256_loadu_pd(p.add(12))),
+                    ]);
+                    let [y0, y1, y2, y3] = $f(x).0;
+                    let q = out.add(block * F64_BLOCK);
+                    store_f64x4::<STREAM>(q, y0.0);
+                    store_f64x4::<STREAM>(q.add(4), y1.0);
+                    store_f64x4::<STREAM>(q.add(8), y2.0);
+                    store_f64x4::<STREAM>(q.add(12), y3.0);
+                }
+            }
+        }
+        run::<$stream>($a, $out, $blocks)
+    }};
+}
+
 /// The AVX2 f64 kernel.
 pub(crate) struct F64 {
     pub(crate) op: Op,
@@ -354,7 +438,7 @@ pub(crate) struct F64 {
 
 // SAFETY: only driven when `Isa::Avx2` is available.
 unsafe impl Kernel<f64> for F64 {
-    const BLOCK: usize = 4;
+    const BLOCK: usize = F64_BLOCK;
 
     unsafe fn blocks<const STREAM: bool>(
         &self,
@@ -363,24 +447,31 @@ unsafe impl Kernel<f64> for F64 {
         out: *mut f64,
         blocks: usize,
     ) {
+        // ReLU and the backward pass go 4 lanes at a time.
+        let quarters = blocks * 4;
+        macro_rules! many {
+            ($f:path) => {
+                many_f64!($f, STREAM, a, out, blocks)
+            };
+        }
         macro_rules! each_f64 {
             ($f:path) => {
-                each!(f64, $f, a, out, blocks * 4)
+                each!(f64, $f, a, out, blocks * F64_BLOCK)
             };
         }
         macro_rules! relu {
             () => {
-                relu_f64::<STREAM>(a, out, blocks)
+                relu_f64::<STREAM>(a, out, quarters)
             };
         }
         macro_rules! backward {
             () => {
-                backward_f64::<STREAM>(a, b, out, blocks)
+                backward_f64::<STREAM>(a, b, out, quarters)
             };
         }
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
-            f64_table!(self.op, self.accuracy, each: each_f64, relu: relu, backward: backward)
+            f64_table!(self.op, self.accuracy, many: many, each: each_f64, relu: relu, backward: backward)
         }
     }
 }

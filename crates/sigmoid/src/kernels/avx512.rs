@@ -118,6 +118,58 @@ impl F64s for Z {
             Z(_mm512_castsi512_pd(_mm512_add_epi64(t, k)))
         }
     }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        Z(unsafe { _mm512_fmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn fnma(self, b: Self, c: Self) -> Self {
+        Z(unsafe { _mm512_fnmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn neg(self) -> Self {
+        unsafe {
+            let sign = _mm512_set1_epi64(SIGN);
+            Z(_mm512_castsi512_pd(_mm512_xor_si512(
+                _mm512_castpd_si512(self.0),
+                sign,
+            )))
+        }
+    }
+    #[inline(always)]
+    fn keep_gt(self, bound: Self, value: Self) -> Self {
+        unsafe {
+            let greater = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(self.0, bound.0);
+            Z(_mm512_maskz_mov_pd(greater, value.0))
+        }
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        // MAXPD returns its second operand unless the first is greater.
+        Z(unsafe { _mm512_max_pd(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        Z(unsafe { _mm512_min_pd(self.0, other.0) })
+    }
+    #[inline(always)]
+    fn select_by_parity(self, even: f64, odd: f64) -> Self {
+        unsafe {
+            // As AVX2: VPERMILPD by bit 1 of the index, n's lowest bit shifted there.
+            let index = _mm512_slli_epi64::<1>(_mm512_castpd_si512(self.0));
+            let table = _mm512_setr_pd(even, odd, even, odd, even, odd, even, odd);
+            Z(_mm512_permutevar_pd(table, index))
+        }
+    }
+    #[inline(always)]
+    fn pow2_half_n_biased(self) -> Self {
+        unsafe {
+            let bits = _mm512_castpd_si512(self.0);
+            let k = _mm512_slli_epi64::<52>(_mm512_srli_epi64::<1>(bits));
+            let biased = _mm512_add_epi64(k, _mm512_set1_epi64((1023 + 600) << 52));
+            Z(_mm512_castsi512_pd(biased))
+        }
+    }
 }
 
 /// `2^(j/16)` for `j = n & 15` from `z = SHIFTER + n`: VPERMT2PD picks from
@@ -348,6 +400,38 @@ unsafe impl Kernel<f32> for F32 {
     }
 }
 
+/// f64 lanes per block: four zmm registers (see `f64s::Many`).
+const F64_BLOCK: usize = 32;
+
+/// As the AVX2 path's `many_f64!`: blocks of 32 f64 (four interleaved
+/// vectors of 8 lanes) through the f64-lane algorithm `$f`, called directly.
+macro_rules! many_f64 {
+    ($f:path, $stream:ident, $a:expr, $out:expr, $blocks:expr) => {{
+        #[target_feature(enable = "avx512f,avx512dq")]
+        unsafe fn run<const STREAM: bool>(a: *const f64, out: *mut f64, blocks: usize) {
+            for block in 0..blocks {
+                // SAFETY: within the caller's `32 · blocks` elements.
+                unsafe {
+                    let p = a.add(block * F64_BLOCK);
+                    let x = Many([
+                        Z(_mm512_loadu_pd(p)),
+                        Z(_mm512_loadu_pd(p.add(8))),
+                        Z(_mm512_loadu_pd(p.add(16))),
+                        Z(_mm512_loadu_pd(p.add(24))),
+                    ]);
+                    let [y0, y1, y2, y3] = $f(x).0;
+                    let q = out.add(block * F64_BLOCK);
+                    store_f64x8::<STREAM>(q, y0.0);
+                    store_f64x8::<STREAM>(q.add(8), y1.0);
+                    store_f64x8::<STREAM>(q.add(16), y2.0);
+                    store_f64x8::<STREAM>(q.add(24), y3.0);
+                }
+            }
+        }
+        run::<$stream>($a, $out, $blocks)
+    }};
+}
+
 /// The AVX-512 f64 kernel.
 pub(crate) struct F64 {
     pub(crate) op: Op,
@@ -356,7 +440,7 @@ pub(crate) struct F64 {
 
 // SAFETY: as for `F32`.
 unsafe impl Kernel<f64> for F64 {
-    const BLOCK: usize = 8;
+    const BLOCK: usize = F64_BLOCK;
 
     unsafe fn blocks<const STREAM: bool>(
         &self,
@@ -365,24 +449,31 @@ unsafe impl Kernel<f64> for F64 {
         out: *mut f64,
         blocks: usize,
     ) {
+        // ReLU and the backward pass go 8 lanes at a time.
+        let quarters = blocks * 4;
+        macro_rules! many {
+            ($f:path) => {
+                many_f64!($f, STREAM, a, out, blocks)
+            };
+        }
         macro_rules! each_f64 {
             ($f:path) => {
-                each!(f64, $f, a, out, blocks * 8)
+                each!(f64, $f, a, out, blocks * F64_BLOCK)
             };
         }
         macro_rules! relu {
             () => {
-                relu_f64::<STREAM>(a, out, blocks)
+                relu_f64::<STREAM>(a, out, quarters)
             };
         }
         macro_rules! backward {
             () => {
-                backward_f64::<STREAM>(a, b, out, blocks)
+                backward_f64::<STREAM>(a, b, out, quarters)
             };
         }
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
-            f64_table!(self.op, self.accuracy, each: each_f64, relu: relu, backward: backward)
+            f64_table!(self.op, self.accuracy, many: many, each: each_f64, relu: relu, backward: backward)
         }
     }
 }

@@ -243,6 +243,32 @@ mod tests {
                 TWO_POW_J_OVER_16[(bits & 15) as usize].wrapping_add(k),
             ))
         }
+        // The primitives only the f64 Default tier uses (f64_default.rs).
+        fn fma(self, b: Self, c: Self) -> Self {
+            One(self.0.mul_add(b.0, c.0))
+        }
+        fn fnma(self, b: Self, c: Self) -> Self {
+            One((-self.0).mul_add(b.0, c.0))
+        }
+        fn neg(self) -> Self {
+            One(-self.0)
+        }
+        fn keep_gt(self, bound: Self, value: Self) -> Self {
+            One(if self.0 > bound.0 { value.0 } else { 0.0 })
+        }
+        fn max(self, o: Self) -> Self {
+            if self.0 > o.0 { self } else { o }
+        }
+        fn min(self, o: Self) -> Self {
+            if self.0 < o.0 { self } else { o }
+        }
+        fn select_by_parity(self, even: f64, odd: f64) -> Self {
+            One(if self.0.to_bits() & 1 == 0 { even } else { odd })
+        }
+        fn pow2_half_n_biased(self) -> Self {
+            let k = (self.0.to_bits() >> 1) << 52;
+            One(f64::from_bits(k.wrapping_add((1023 + 600) << 52)))
+        }
     }
 
     #[test]

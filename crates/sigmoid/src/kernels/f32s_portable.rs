@@ -120,9 +120,9 @@ impl F32s for Lanes {
     #[inline(always)]
     fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self {
         let mut out = otherwise.0;
-        for i in 0..8 {
+        for (i, lane) in out.iter_mut().enumerate() {
             if self.0[i] > bound.0[i] {
-                out[i] = if_greater.0[i];
+                *lane = if_greater.0[i];
             }
         }
         Lanes(out)

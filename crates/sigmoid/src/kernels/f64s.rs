@@ -31,6 +31,27 @@ pub(crate) trait F64s: Copy {
     /// `s = 2^(n >> 4) · 2^((n & 15)/16)` where `self = SHIFTER + n` holds the
     /// integer `n` (−2800 ≤ n ≤ 0) in its low mantissa bits.
     fn exp2_scale(self) -> Self;
+    /// `self · b + c` with one rounding on every path (a true fused
+    /// multiply-add, unlike `mul_add` on the portable path): the default-tier
+    /// f64 algorithms need its exact residuals and products.
+    fn fma(self, b: Self, c: Self) -> Self;
+    /// `c − self · b` with one rounding on every path.
+    fn fnma(self, b: Self, c: Self) -> Self;
+    /// `−self` (flips the sign bit; NaN stays NaN).
+    fn neg(self) -> Self;
+    /// Per lane: `value` where `self > bound`, else +0 (a bitwise AND with the
+    /// comparison mask: no blend).
+    fn keep_gt(self, bound: Self, value: Self) -> Self;
+    /// `self` where `self > other`, else `other` (so `other` when unordered).
+    fn max(self, other: Self) -> Self;
+    /// `self` where `self < other`, else `other` (so `other` when unordered).
+    fn min(self, other: Self) -> Self;
+    /// For `self = SHIFTER + n` (an integer `n`, |n| < 2^51, in the low
+    /// mantissa bits): `even` in lanes where `n` is even, `odd` where it is odd.
+    fn select_by_parity(self, even: f64, odd: f64) -> Self;
+    /// For `self = SHIFTER + n` with `−2^12 < n ≤ 0`: `2^(⌊n/2⌋ + 600)`, a
+    /// normal number (the bias keeps it one for every `n` the algorithms make).
+    fn pow2_half_n_biased(self) -> Self;
 }
 
 /// `N` vectors processed as one: each operation is issued for all `N`
@@ -118,5 +139,41 @@ impl<V: F64s, const N: usize> F64s for Many<V, N> {
     #[inline(always)]
     fn exp2_scale(self) -> Self {
         many_map!(self => exp2_scale)
+    }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        many_map!(self, b, c => fma)
+    }
+    #[inline(always)]
+    fn fnma(self, b: Self, c: Self) -> Self {
+        many_map!(self, b, c => fnma)
+    }
+    #[inline(always)]
+    fn neg(self) -> Self {
+        many_map!(self => neg)
+    }
+    #[inline(always)]
+    fn keep_gt(self, bound: Self, value: Self) -> Self {
+        many_map!(self, bound, value => keep_gt)
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        many_map!(self, other => max)
+    }
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        many_map!(self, other => min)
+    }
+    #[inline(always)]
+    fn select_by_parity(self, even: f64, odd: f64) -> Self {
+        let mut out = self.0;
+        for lane in out.iter_mut() {
+            *lane = lane.select_by_parity(even, odd);
+        }
+        Many(out)
+    }
+    #[inline(always)]
+    fn pow2_half_n_biased(self) -> Self {
+        many_map!(self => pow2_half_n_biased)
     }
 }

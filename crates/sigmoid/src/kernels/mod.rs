@@ -35,6 +35,12 @@
 //! run the double-double scalar functions per element (with FMA enabled on
 //! the x86 paths: bit-identical to the scalar functions). ReLU and the
 //! backward pass are exact per IEEE rules on every path and tier.
+//!
+//! # f64 Default tier
+//! f64 σ, σ', log σ, softplus and tanh are vectorised (`f64_default.rs`,
+//! generic over [`f64s::F64s`]): e^-|x| as an unscaled double word from a
+//! two-entry table and a degree-10 polynomial, one division, exact FMA
+//! residuals; within 1 ULP on every path (measured bounds in that file).
 
 mod dispatch;
 mod exact_f32;
@@ -46,6 +52,7 @@ mod f32s_avx2;
 #[cfg(target_arch = "x86_64")]
 mod f32s_avx512;
 mod f32s_portable;
+mod f64_default;
 mod f64s;
 mod portable;
 
@@ -320,14 +327,29 @@ macro_rules! f32_table {
 }
 pub(crate) use f32_table;
 
-/// The one table of f64 algorithms, as [`f32_table!`]: `$each(f)` runs a
-/// scalar function element by element (compiled with the path's FMA).
+/// The one table of f64 algorithms, as [`f32_table!`]: `$many(f)` runs an
+/// algorithm generic over `F64s` on the path's vectors, `$each(f)` a scalar
+/// function element by element (compiled with the path's FMA).
+///
+/// f64 Default tier (helper-owned rows, `f64_default.rs`): σ, σ', log σ,
+/// softplus and tanh vectorised; Exact and Fast run the double-double scalar
+/// functions.
 macro_rules! f64_table {
-    ($op:expr, $accuracy:expr, each: $each:ident, relu: $relu:ident, backward: $backward:ident) => {{
+    ($op:expr, $accuracy:expr, many: $many:ident, each: $each:ident, relu: $relu:ident, backward: $backward:ident) => {{
+        use $crate::Accuracy as A;
         use $crate::Function as F;
         use $crate::kernels::Op;
+        use $crate::kernels::f64_default as default;
         use $crate::scalar::f64 as scalar;
         match ($op, $accuracy) {
+            // The f64 Default tier (f64_default.rs), which the Fast tier shares.
+            (Op::Unary(F::Sigmoid), A::Default | A::Fast) => $many!(default::sigmoid),
+            (Op::Unary(F::SigmoidDerivative), A::Default | A::Fast) => {
+                $many!(default::sigmoid_derivative)
+            }
+            (Op::Unary(F::LogSigmoid), A::Default | A::Fast) => $many!(default::log_sigmoid),
+            (Op::Unary(F::Softplus), A::Default | A::Fast) => $many!(default::softplus),
+            (Op::Unary(F::Tanh), A::Default | A::Fast) => $many!(default::tanh),
             (Op::Unary(F::Sigmoid), _) => $each!(scalar::sigmoid),
             (Op::Unary(F::SigmoidDerivative), _) => $each!(scalar::sigmoid_derivative),
             (Op::Unary(F::LogSigmoid), _) => $each!(scalar::log_sigmoid),

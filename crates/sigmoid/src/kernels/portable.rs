@@ -129,6 +129,57 @@ impl F64s for P8 {
             f64::from_bits(TWO_POW_J_OVER_16[(bits & 15) as usize].wrapping_add(k))
         })
     }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        let mut out = [0.0; LANES];
+        for i in 0..LANES {
+            out[i] = self.0[i].mul_add(b.0[i], c.0[i]);
+        }
+        P8(out)
+    }
+    #[inline(always)]
+    fn fnma(self, b: Self, c: Self) -> Self {
+        let mut out = [0.0; LANES];
+        for i in 0..LANES {
+            out[i] = (-self.0[i]).mul_add(b.0[i], c.0[i]);
+        }
+        P8(out)
+    }
+    #[inline(always)]
+    fn neg(self) -> Self {
+        self.map(|x| -x)
+    }
+    #[inline(always)]
+    fn keep_gt(self, bound: Self, value: Self) -> Self {
+        let mut out = [0.0; LANES];
+        for i in 0..LANES {
+            out[i] = if self.0[i] > bound.0[i] {
+                value.0[i]
+            } else {
+                0.0
+            };
+        }
+        P8(out)
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        self.zip(other, |a, b| if a > b { a } else { b })
+    }
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        self.zip(other, |a, b| if a < b { a } else { b })
+    }
+    #[inline(always)]
+    fn select_by_parity(self, even: f64, odd: f64) -> Self {
+        self.map(|z| if z.to_bits() & 1 == 0 { even } else { odd })
+    }
+    #[inline(always)]
+    fn pow2_half_n_biased(self) -> Self {
+        self.map(|z| {
+            let k = (z.to_bits() >> 1) << 52;
+            f64::from_bits(k.wrapping_add((1023 + 600) << 52))
+        })
+    }
 }
 
 const SIGN: u64 = 1 << 63;
@@ -149,6 +200,26 @@ unsafe fn wide_f32(f: impl Fn(P8) -> P8, a: *const f32, out: *mut f32, blocks: u
         for (i, &lane) in y.0.iter().enumerate() {
             // SAFETY: as above; the whole block was read first.
             unsafe { *out.add(block * LANES + i) = lane as f32 };
+        }
+    }
+}
+
+/// Maps `blocks` blocks of 8 f64 through an algorithm on f64 lanes.
+///
+/// # Safety
+/// `a` valid for reading, `out` for writing `8 · blocks` elements (may be equal).
+#[inline(always)]
+unsafe fn lanes_f64(f: impl Fn(P8) -> P8, a: *const f64, out: *mut f64, blocks: usize) {
+    for block in 0..blocks {
+        let mut x = [0.0; LANES];
+        for (i, lane) in x.iter_mut().enumerate() {
+            // SAFETY: within the caller's `8 · blocks` elements.
+            *lane = unsafe { *a.add(block * LANES + i) };
+        }
+        let y = f(P8(x));
+        for (i, &lane) in y.0.iter().enumerate() {
+            // SAFETY: as above; the whole block was read first.
+            unsafe { *out.add(block * LANES + i) = lane };
         }
     }
 }
@@ -222,6 +293,11 @@ unsafe impl Kernel<f64> for F64 {
         blocks: usize,
     ) {
         let n = blocks * LANES;
+        macro_rules! many {
+            ($f:path) => {
+                lanes_f64($f, a, out, blocks)
+            };
+        }
         macro_rules! each {
             ($f:path) => {
                 scalar_map($f, a, out, n)
@@ -238,6 +314,8 @@ unsafe impl Kernel<f64> for F64 {
             };
         }
         // SAFETY: forwarded from the caller.
-        unsafe { f64_table!(self.op, self.accuracy, each: each, relu: relu, backward: backward) }
+        unsafe {
+            f64_table!(self.op, self.accuracy, many: many, each: each, relu: relu, backward: backward)
+        }
     }
 }
