@@ -14,8 +14,10 @@
 //! other result is measured against the crate's f64 function (relative error
 //! below 2^-50, 2^-27 of an f32 ULP).
 //!
-//! `cargo test` checks every 4099th bit pattern; the full 2^32 run is
-//! `#[ignore]`d and run in release by `.ci/run`:
+//! `cargo test` checks every 4099th bit pattern on every path; the full 2^32
+//! run (on the best path; every path with `SIGMOID_PROOF_ALL_PATHS=1`) and a
+//! 1/61 stride on the other paths are `#[ignore]`d and run in release by
+//! `scripts/prove.sh` (and so by `.ci/run`):
 //! `cargo test --release -p sigmoid --test exhaustive_tiers -- --ignored --nocapture`.
 
 use std::sync::Mutex;
@@ -229,9 +231,8 @@ fn check_chunk_ends(case: &Case, tally: &mut Tally) {
     }
 }
 
-/// Every function, both tiers, every path, over the bit patterns `0, stride, 2·stride, …`.
-fn run(stride: u64) {
-    let paths = Isa::available();
+/// Every function, both tiers, on `paths`, over the bit patterns `0, stride, 2·stride, …`.
+fn run(stride: u64, paths: &[Isa]) {
     let combos: Vec<(Accuracy, Isa)> = TIERS
         .iter()
         .flat_map(|&tier| paths.iter().map(move |&isa| (tier, isa)))
@@ -409,13 +410,35 @@ fn run(stride: u64) {
 
 #[test]
 fn every_4099th_f32_input() {
-    run(4099);
+    run(4099, &Isa::available());
+}
+
+/// The proof: every input on the best path this CPU runs (the one the crate
+/// uses), and on every path with `SIGMOID_PROOF_ALL_PATHS=1`. The portable
+/// path computes its fused multiply-adds through libm's `fmaf` on CPUs
+/// without FMA, about 20 times slower: all 2^32 inputs there would take most
+/// of CI's hour, so by default it gets every 61st input
+/// ([`every_61st_f32_input_on_the_other_paths`]).
+#[test]
+#[ignore = "all 2^32 inputs: run in release (scripts/prove.sh)"]
+fn every_f32_input() {
+    if std::env::var_os("SIGMOID_PROOF_ALL_PATHS").is_some() {
+        run(1, &Isa::available());
+    } else {
+        run(1, &[Isa::best()]);
+    }
 }
 
 #[test]
-#[ignore = "all 2^32 inputs: run in release (.ci/run)"]
-fn every_f32_input() {
-    run(1);
+#[ignore = "a 1/61 stride of all inputs: run in release (scripts/prove.sh)"]
+fn every_61st_f32_input_on_the_other_paths() {
+    let others: Vec<Isa> = Isa::available()
+        .into_iter()
+        .filter(|&isa| isa != Isa::best())
+        .collect();
+    if !others.is_empty() && std::env::var_os("SIGMOID_PROOF_ALL_PATHS").is_none() {
+        run(61, &others);
+    }
 }
 
 /// The special values of each contract, bit for bit, on every tier and path.
