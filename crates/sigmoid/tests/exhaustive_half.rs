@@ -129,6 +129,59 @@ fn check_contracts<T: Float>(from_bits: fn(u16) -> T) {
     }
 }
 
+/// The fast and exact tiers' slices (and the default tier through
+/// `Kernels`), on every path: each recomputes the elements whose f32 result
+/// lies within its error of a 16-bit midpoint, so all are correctly rounded.
+fn check_every_tier<T: Float>(from_bits: fn(u16) -> T) {
+    use sigmoid::{Accuracy, Function, Isa, Kernels};
+    let inputs: Vec<T> = (0..=u16::MAX).map(from_bits).collect();
+    let mut failures = Vec::new();
+    for (f, reference) in [
+        (Function::Sigmoid, sigmoid::sigmoid::<f64> as fn(f64) -> f64),
+        (
+            Function::SigmoidDerivative,
+            sigmoid::sigmoid_derivative::<f64>,
+        ),
+        (Function::LogSigmoid, sigmoid::log_sigmoid::<f64>),
+        (Function::Softplus, sigmoid::softplus::<f64>),
+        (Function::Tanh, sigmoid::tanh::<f64>),
+    ] {
+        let expected: Vec<T> = inputs
+            .iter()
+            .map(|&x| T::from_f64(reference(x.to_f64())))
+            .collect();
+        for isa in Isa::available() {
+            for accuracy in Accuracy::ALL {
+                let kernels = Kernels::with_isa(isa, accuracy).expect("an available path");
+                let mut out = vec![T::ZERO; inputs.len()];
+                kernels.apply(f, &inputs, &mut out);
+                let wrong = out
+                    .iter()
+                    .zip(&expected)
+                    .filter(|(a, b)| !same(**a, **b))
+                    .count();
+                if wrong > 0 {
+                    failures.push(format!(
+                        "{} {f} {accuracy} {isa}: {wrong} misrounded",
+                        T::DTYPE
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_f16_input_in_every_tier_and_path() {
+    check_every_tier(f16::from_bits);
+}
+
+#[test]
+fn every_bf16_input_in_every_tier_and_path() {
+    check_every_tier(bf16::from_bits);
+}
+
 #[test]
 fn every_f16_input_is_correctly_rounded() {
     check_all(f16::from_bits, f16::to_bits);
