@@ -1,7 +1,7 @@
 """The fast tier (``sigmoid::Accuracy::Fast``): the same ufuncs as the package root,
 within 4 ULP in float32 (1 ULP in float64) on every input, for throughput first;
-never NaN for a finite input, but expit may reach 1 earlier than the default tier and
-need not be monotone.
+never NaN for a finite input; float32 results need not be monotone, and float32 tanh
+reaches +-1 from |x| = 8.6427 (expit never reaches 1 before the default tier does).
 
 A drop-in for the package root's ufuncs: ``from sigmoid.fast import expit``.
 """
