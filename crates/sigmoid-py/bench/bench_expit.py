@@ -7,8 +7,9 @@ call writes into a preallocated output (``out=``) so allocation is not timed.
 Prints the median time per call, elements per nanosecond, and the ratio
 scipy / ours (above 1: ours is faster) measured in the same run. sigmoid runs
 on one thread below ``sigmoid.get_parallel_threshold()`` elements and on rayon's
-threads (one per core) from there on; torch uses its own default thread count,
-which is printed. ``--threads`` also times ours forced to one thread at each
+threads (one per core) from there on. torch runs on one thread up to 1M
+elements (the issue's rule: one thread for ≤ 1M, threads allowed above) and on
+its default thread count above; each row prints both thread counts. ``--threads`` also times ours forced to one thread at each
 size and forced onto all cores at each size
 (``sigmoid.set_parallel_threshold``), to show where threads start to pay.
 """
@@ -68,11 +69,12 @@ def main() -> None:
              "; torch not installed"))
     header = f"{'dtype':8}{'n':>10}{'sigmoid ms':>12}{'scipy ms':>11}{'scipy/ours':>11}"
     if torch:
-        header += f"{'torch ms':>10}{'torch/ours':>11}"
+        header += f"{'torch ms':>10}{'torch/ours':>11}{'threads ours/torch':>20}"
     if args.threads:
         header += f"{'1-thread ms':>12}{'all-cores ms':>13}"
     print(header)
     rng = np.random.default_rng(0)
+    default_torch_threads = torch.get_num_threads() if torch else 1
     for dtype in (np.float32, np.float64):
         for n in sizes:
             x = (rng.standard_normal(n) * 8).astype(dtype)
@@ -84,8 +86,12 @@ def main() -> None:
             if torch:
                 tx = torch.from_numpy(x)
                 tout = torch.from_numpy(out)
+                torch_threads = 1 if n <= 1_000_000 else default_torch_threads
+                torch.set_num_threads(torch_threads)
                 t = median_seconds(lambda: torch.sigmoid(tx, out=tout), args.repeat)
-                line += f"{t * 1e3:>10.4f}{t / ours:>11.2f}"
+                torch.set_num_threads(default_torch_threads)
+                our_threads = 1 if n < sigmoid.get_parallel_threshold() else os.cpu_count()
+                line += f"{t * 1e3:>10.4f}{t / ours:>11.2f}{f'{our_threads}/{torch_threads}':>20}"
             if args.threads:
                 call = lambda: sigmoid.expit(x, out=out)  # noqa: E731
                 one = median_seconds(with_threshold(2**62, call), args.repeat)
