@@ -10,6 +10,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use super::csv_text::{CsvText, Delimiter, data_error, quote};
+use super::numeric_csv::{self, ProgressFn};
 use crate::NnError;
 
 /// Features and binary (0/1) targets.
@@ -297,6 +298,30 @@ impl Dataset {
         path: impl AsRef<Path>,
         options: &ReadOptions,
     ) -> Result<Self, NnError> {
+        Self::from_csv_path_with_progress(path, options, &mut |_, _| {})
+    }
+
+    /// [`from_csv_path_with`](Dataset::from_csv_path_with), calling
+    /// `progress(bytes read, file size)` as a large file loads.
+    ///
+    /// A file of numbers whose label column holds 0 and 1 is read in blocks
+    /// parsed in parallel straight into the matrix (its memory is about the
+    /// matrix's); other files through [`CsvText`], with the same errors.
+    ///
+    /// # Errors
+    /// As [`from_csv_path_with`](Dataset::from_csv_path_with).
+    pub fn from_csv_path_with_progress(
+        path: impl AsRef<Path>,
+        options: &ReadOptions,
+        progress: &mut ProgressFn<'_>,
+    ) -> Result<Self, NnError> {
+        let path = path.as_ref();
+        let source = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| NnError::io(path, e))?;
+        let total = file.metadata().map_or(0, |m| m.len());
+        if let Some(data) = numeric_csv::read_dataset(file, total, &source, options, progress)? {
+            return Ok(data);
+        }
         Self::from_text(&CsvText::from_path(path, options.delimiter)?, options)
     }
 
@@ -309,6 +334,12 @@ impl Dataset {
         source: &str,
         options: &ReadOptions,
     ) -> Result<Self, NnError> {
+        let total = bytes.len() as u64;
+        if let Some(data) =
+            numeric_csv::read_dataset(bytes, total, source, options, &mut |_, _| {})?
+        {
+            return Ok(data);
+        }
         Self::from_text(
             &CsvText::from_bytes(bytes, source, options.delimiter)?,
             options,
@@ -408,6 +439,57 @@ impl Dataset {
     /// [`NnError::InvalidArgument`] if a test row is out of range or repeated,
     /// or no rows are left on either side.
     pub fn split_rows(&self, test_rows: &[usize]) -> Result<(Dataset, Dataset), NnError> {
+        let is_test = self.test_mask(test_rows)?;
+        let train: Vec<usize> = (0..self.len()).filter(|&r| !is_test[r]).collect();
+        Ok((self.select(&train), self.select(test_rows)))
+    }
+
+    /// [`split_rows`](Dataset::split_rows) that consumes the data set: the
+    /// training rows are moved together in place, so the split needs memory
+    /// for the test rows only, not a second copy of the matrix.
+    ///
+    /// # Errors
+    /// As [`split_rows`](Dataset::split_rows).
+    pub fn into_split_rows(self, test_rows: &[usize]) -> Result<(Dataset, Dataset), NnError> {
+        let is_test = self.test_mask(test_rows)?;
+        let test = self.select(test_rows);
+        let kept = is_test.iter().filter(|&&t| !t).count();
+        let keep_rows = |matrix: Array2<f32>| {
+            let width = matrix.ncols();
+            let matrix = if matrix.is_standard_layout() {
+                matrix
+            } else {
+                matrix.as_standard_layout().into_owned()
+            };
+            let (mut flat, offset) = matrix.into_raw_vec_and_offset();
+            debug_assert_eq!(offset.unwrap_or(0), 0);
+            let train_rows = (0..is_test.len()).filter(|&row| !is_test[row]);
+            for (to, row) in train_rows.enumerate() {
+                flat.copy_within(row * width..(row + 1) * width, to * width);
+            }
+            flat.truncate(kept * width);
+            flat.shrink_to_fit();
+            Array2::from_shape_vec((kept, width), flat).expect("kept rows")
+        };
+        let Dataset {
+            features,
+            targets,
+            feature_names,
+            target_names,
+            labels,
+        } = self;
+        let train = Dataset {
+            features: keep_rows(features),
+            targets: keep_rows(targets),
+            feature_names,
+            target_names,
+            labels,
+        };
+        Ok((train, test))
+    }
+
+    /// Which rows are test rows, checked.
+    fn test_mask(&self, test_rows: &[usize]) -> Result<Vec<bool>, NnError> {
         let mut is_test = vec![false; self.len()];
         for &r in test_rows {
             if r >= self.len() || is_test[r] {
@@ -418,13 +500,12 @@ impl Dataset {
             }
             is_test[r] = true;
         }
-        let train: Vec<usize> = (0..self.len()).filter(|&r| !is_test[r]).collect();
-        if train.is_empty() || test_rows.is_empty() {
+        if test_rows.is_empty() || test_rows.len() == self.len() {
             return Err(NnError::InvalidArgument(
                 "the split leaves no training rows or no test rows".into(),
             ));
         }
-        Ok((self.select(&train), self.select(test_rows)))
+        Ok(is_test)
     }
 
     /// A seeded random split: `fraction` of the rows (rounded up, as
@@ -438,6 +519,25 @@ impl Dataset {
         fraction: f64,
         seed: u64,
     ) -> Result<(Dataset, Dataset), NnError> {
+        self.split_rows(&self.random_test_rows(fraction, seed)?)
+    }
+
+    /// [`train_test_split`](Dataset::train_test_split) that consumes the data
+    /// set, without a second copy of the matrix (see
+    /// [`into_split_rows`](Dataset::into_split_rows)); the same split.
+    ///
+    /// # Errors
+    /// As [`train_test_split`](Dataset::train_test_split).
+    pub fn into_train_test_split(
+        self,
+        fraction: f64,
+        seed: u64,
+    ) -> Result<(Dataset, Dataset), NnError> {
+        let rows = self.random_test_rows(fraction, seed)?;
+        self.into_split_rows(&rows)
+    }
+
+    fn random_test_rows(&self, fraction: f64, seed: u64) -> Result<Vec<usize>, NnError> {
         if !(fraction > 0.0 && fraction < 1.0) {
             return Err(NnError::InvalidArgument(format!(
                 "the test fraction must be between 0 and 1, not {fraction}"
@@ -446,9 +546,11 @@ impl Dataset {
         let n_test = (self.len() as f64 * fraction).ceil() as usize;
         let mut rows: Vec<usize> = (0..self.len()).collect();
         rows.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
-        self.split_rows(&rows[..n_test.min(self.len())])
+        rows.truncate(n_test.min(self.len()));
+        Ok(rows)
     }
 }
+
 /// The first few column names, quoted, for an error message.
 pub(crate) fn preview(columns: &[String]) -> String {
     let shown: Vec<String> = columns.iter().take(6).map(|c| quote(c)).collect();

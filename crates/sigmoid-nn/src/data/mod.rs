@@ -17,16 +17,23 @@
 //! - `table.rs`: [`Table`], a CSV file of numbers only.
 //! - `dataset.rs`: [`Dataset`], features and a binary label, read as
 //!   [`ReadOptions`] say, with the [`Labels`] rule for two-valued labels.
+//! - `numeric_csv.rs`: the fast path of [`Dataset`]'s readers for files of
+//!   numbers with a 0/1 label: [`LineBlocks`] of a few MiB (`line_blocks.rs`)
+//!   parsed in parallel straight into the matrix.
 //! - `standardizer.rs`: [`Standardizer`], `(x − mean) / std`.
 //! - here: the bundled breast-cancer data, in the crate's `data/` folder.
 
 mod csv_text;
 mod dataset;
+mod line_blocks;
+mod numeric_csv;
 mod standardizer;
 mod table;
 
 pub use csv_text::{CsvText, Delimiter, quote};
 pub use dataset::{Dataset, Labels, ReadOptions};
+pub use line_blocks::LineBlocks;
+pub use numeric_csv::ProgressFn;
 pub use standardizer::Standardizer;
 pub use table::Table;
 
@@ -103,6 +110,26 @@ mod tests {
             .map(|(a, b)| (a - b).abs())
             .fold(0.0_f32, f32::max);
         assert!(worst < 1e-5, "worst difference {worst}");
+    }
+
+    #[test]
+    fn consuming_splits_equal_the_borrowing_ones() {
+        let all = breast_cancer();
+        for seed in [0, 7] {
+            let expected = all.train_test_split(0.25, seed).unwrap();
+            assert_eq!(
+                all.clone().into_train_test_split(0.25, seed).unwrap(),
+                expected
+            );
+        }
+        let rows = [5, 0, 568, 100];
+        assert_eq!(
+            all.clone().into_split_rows(&rows).unwrap(),
+            all.split_rows(&rows).unwrap()
+        );
+        assert!(all.clone().into_split_rows(&[3, 3]).is_err());
+        assert!(all.clone().into_split_rows(&[569]).is_err());
+        assert!(all.into_split_rows(&[]).is_err());
     }
 
     #[test]

@@ -42,18 +42,34 @@ impl Standardizer {
         let x: ArrayView2<'a, f32> = x.into();
         assert!(x.nrows() > 0, "Standardizer::fit: no rows");
         let n = x.nrows() as f64;
-        let (mut mean, mut std) = (Vec::new(), Vec::new());
-        for col in x.columns() {
-            let m = col.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
-            let var = col.iter().map(|&v| (f64::from(v) - m).powi(2)).sum::<f64>() / n;
-            let s = var.sqrt();
-            mean.push(m as f32);
-            std.push(if s > 0.0 && s.is_finite() {
-                s as f32
-            } else {
-                1.0
-            });
+        // Row by row with one accumulator per feature: each column is summed
+        // in row order as a column-by-column loop would, but the matrix is
+        // read in memory order, twice, instead of once per feature.
+        let mut sums = vec![0.0_f64; x.ncols()];
+        for row in x.rows() {
+            for (s, &v) in sums.iter_mut().zip(row) {
+                *s += f64::from(v);
+            }
         }
+        let means: Vec<f64> = sums.iter().map(|s| s / n).collect();
+        let mut squares = vec![0.0_f64; x.ncols()];
+        for row in x.rows() {
+            for ((s, &v), m) in squares.iter_mut().zip(row).zip(&means) {
+                *s += (f64::from(v) - m).powi(2);
+            }
+        }
+        let mean: Vec<f32> = means.iter().map(|&m| m as f32).collect();
+        let std: Vec<f32> = squares
+            .iter()
+            .map(|sq| {
+                let s = (sq / n).sqrt();
+                if s > 0.0 && s.is_finite() {
+                    s as f32
+                } else {
+                    1.0
+                }
+            })
+            .collect();
         Standardizer {
             mean: Array1::from_vec(mean),
             std: Array1::from_vec(std),
@@ -72,12 +88,39 @@ impl Standardizer {
             "Standardizer::transform: wrong number of columns"
         );
         let mut out = x.to_owned();
-        for mut row in out.rows_mut() {
-            for ((v, &m), &s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
-                *v = ((f64::from(*v) - f64::from(m)) / f64::from(s)) as f32;
-            }
-        }
+        self.transform_inplace(&mut out);
         out
+    }
+
+    /// [`transform`](Standardizer::transform) in place, without a copy of
+    /// the matrix (rows in parallel; the result does not depend on it).
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use sigmoid_nn::data::Standardizer;
+    ///
+    /// let mut x = array![[1.0_f32, 5.0], [3.0, 5.0]];
+    /// Standardizer::fit(&x).transform_inplace(&mut x);
+    /// assert_eq!(x, array![[-1.0_f32, 0.0], [1.0, 0.0]]);
+    /// ```
+    ///
+    /// # Panics
+    /// If `x` does not have as many columns as the standardizer has features.
+    pub fn transform_inplace(&self, x: &mut Array2<f32>) {
+        use rayon::prelude::*;
+        assert_eq!(
+            x.ncols(),
+            self.mean.len(),
+            "Standardizer::transform: wrong number of columns"
+        );
+        x.axis_iter_mut(ndarray::Axis(0))
+            .into_par_iter()
+            .with_min_len(4096)
+            .for_each(|mut row| {
+                for ((v, &m), &s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
+                    *v = ((f64::from(*v) - f64::from(m)) / f64::from(s)) as f32;
+                }
+            });
     }
 
     /// The statistics as JSON, `{"mean": [...], "std": [...]}`.

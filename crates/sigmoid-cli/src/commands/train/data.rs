@@ -1,7 +1,11 @@
 //! The training and test sets of `sigmoid train`, as its options say.
 
 use anyhow::{Context, Result, anyhow, bail};
-use sigmoid_nn::data::{self, CsvText, Dataset, ReadOptions};
+use std::io::IsTerminal;
+use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sigmoid_nn::data::{self, Dataset, ReadOptions};
 
 use super::Args;
 
@@ -59,8 +63,7 @@ pub fn load(args: &Args) -> Result<Loaded> {
         return split(all, args, BUNDLED_NAME.into());
     };
     let source = path.display().to_string();
-    let all =
-        Dataset::from_text(&CsvText::from_path(path, args.delimiter)?, &options).map_err(hint)?;
+    let all = read_with_progress(path, &options).map_err(hint)?;
     split(all, args, source)
 }
 
@@ -75,7 +78,7 @@ fn split(all: Dataset, args: &Args, source: String) -> Result<Loaded> {
                 .were_mapped()
                 .then(|| all.labels.positive.clone()),
         };
-        let test = Dataset::from_csv_path_with(test_path, &options)?;
+        let test = read_with_progress(test_path, &options)?;
         if test.feature_names != all.feature_names {
             bail!(
                 "{}: the feature columns differ from those of {source} ({} and {} columns{})",
@@ -95,7 +98,7 @@ fn split(all: Dataset, args: &Args, source: String) -> Result<Loaded> {
     }
     let fraction = args.test_fraction.unwrap_or(0.2);
     let (train, test) = all
-        .train_test_split(fraction, args.seed)
+        .into_train_test_split(fraction, args.seed)
         .context("--test-fraction")?;
     Ok(Loaded {
         train,
@@ -115,4 +118,28 @@ fn first_difference(a: &[String], b: &[String]) -> String {
         ),
         None => String::new(),
     }
+}
+
+/// Files at least this large show a progress bar while they load (on a terminal).
+const PROGRESS_BYTES: u64 = 32 << 20;
+
+/// Reads a data file, with a progress bar on stderr for a large one.
+fn read_with_progress(path: &Path, options: &ReadOptions) -> Result<Dataset, sigmoid_nn::NnError> {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size < PROGRESS_BYTES || !std::io::stderr().is_terminal() {
+        return Dataset::from_csv_path_with(path, options);
+    }
+    let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "loading {msg} {bar:30} {binary_bytes}/{binary_total_bytes} {elapsed}",
+        )
+        .expect("a valid template"),
+    );
+    bar.set_message(path.display().to_string());
+    let result = Dataset::from_csv_path_with_progress(path, options, &mut |done, _| {
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    result
 }

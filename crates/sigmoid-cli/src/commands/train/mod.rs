@@ -211,15 +211,19 @@ fn confusion(p: &ndarray::Array2<f32>, targets: &ndarray::Array2<f32>) -> [[usiz
 
 pub fn run(args: &Args) -> Result<()> {
     check_options(args)?;
+    let load_start = std::time::Instant::now();
     let data::Loaded {
-        train,
-        test,
+        mut train,
+        mut test,
         source,
         split,
     } = data::load(args)?;
+    // In place: training holds one copy of the matrix.
     let scaler = Standardizer::fit(&train.features);
-    let x_train = scaler.transform(&train.features);
-    let x_test = scaler.transform(&test.features);
+    scaler.transform_inplace(&mut train.features);
+    scaler.transform_inplace(&mut test.features);
+    let (x_train, x_test) = (&train.features, &test.features);
+    let load_ms = load_start.elapsed().as_secs_f64() * 1e3;
     let (mut model, lr) = build_model(args, train.n_features())?;
     let data_info = DataInfo {
         source,
@@ -229,6 +233,7 @@ pub fn run(args: &Args) -> Result<()> {
         train_rows: train.len(),
         test_rows: test.len(),
         split,
+        load_ms,
     };
     let model_info = ModelInfo {
         layers: model
@@ -261,14 +266,14 @@ pub fn run(args: &Args) -> Result<()> {
     if !args.json {
         options = options.callback(progress::Progress::new(io::stdout().is_terminal()));
     }
-    let history = model.fit(&x_train, &train.targets, options)?;
+    let history = model.fit(x_train, &train.targets, options)?;
     let warnings = warnings(&train, &history, lr);
     for w in &warnings {
         eprintln!("warning: {w}");
     }
 
-    let eval = model.evaluate(&x_test, &test.targets)?;
-    let confusion_matrix = confusion(&model.predict(&x_test)?, &test.targets);
+    let eval = model.evaluate(x_test, &test.targets)?;
+    let confusion_matrix = confusion(&model.predict(x_test)?, &test.targets);
     let saved = match &args.save {
         Some(path) => {
             let file = SavedModel {

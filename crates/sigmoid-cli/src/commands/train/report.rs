@@ -31,6 +31,8 @@ pub struct DataInfo {
     pub train_rows: usize,
     pub test_rows: usize,
     pub split: String,
+    /// Reading, splitting and standardising the data, in ms.
+    pub load_ms: f64,
 }
 
 #[derive(Serialize)]
@@ -88,6 +90,9 @@ pub fn write_header(
         "Data: {}: {} training rows, {} test rows ({}), {} features, target {:?}",
         data.source, data.train_rows, data.test_rows, data.split, data.features, data.target
     )?;
+    if data.load_ms >= 500.0 {
+        writeln!(out, "Read in {}", format_ms(data.load_ms / 1e3))?;
+    }
     if data.labels.negative != "0" || data.labels.positive != "1" {
         writeln!(
             out,
