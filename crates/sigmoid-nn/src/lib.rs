@@ -77,6 +77,7 @@
 #![warn(missing_docs)]
 
 mod backprop;
+mod batches;
 pub mod callbacks;
 pub mod data;
 mod error;
