@@ -8,6 +8,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
+use crate::batches::with_batches;
 use crate::callbacks::{BatchLogs, Callback, EpochLogs, TrainBegin};
 use crate::loss::loss_grad;
 use crate::{History, Metric, NnError, Sequential};
@@ -234,7 +235,7 @@ impl Sequential {
             });
         }
         let mut history = History::default();
-        let result = (|| {
+        let result = with_batches(x_train, y_train, w_train, batch_size, shuffle, |batches| {
             for epoch in 1..=epochs {
                 let start = Instant::now();
                 for cb in &mut callbacks {
@@ -243,23 +244,10 @@ impl Sequential {
                 if shuffle {
                     order.shuffle(&mut rng);
                 }
+                batches.epoch(&order);
                 let (mut loss_sum, mut correct, mut seen) = (0.0_f64, 0_usize, 0_usize);
                 for (b, rows) in order.chunks(batch_size).enumerate() {
-                    let (xb, yb, wb);
-                    let (xv, yv, wv) = if shuffle {
-                        xb = x_train.select(Axis(0), rows);
-                        yb = y_train.select(Axis(0), rows);
-                        wb = w_train.map(|w| w.select(Axis(0), rows));
-                        (xb.view(), yb.view(), wb.as_ref().map(|w| w.view()))
-                    } else {
-                        let r = rows[0]..rows[0] + rows.len();
-                        let wv = w_train.map(|w| w.slice_move(s![r.clone()]));
-                        (
-                            x_train.slice(s![r.clone(), ..]),
-                            y_train.slice(s![r, ..]),
-                            wv,
-                        )
-                    };
+                    let (xv, yv, wv) = batches.next(rows);
                     let traces = self.forward_batch(xv);
                     let lg = loss_grad(
                         self.last_layer(),
@@ -337,7 +325,7 @@ impl Sequential {
                 }
             }
             Ok(())
-        })();
+        });
         self.compiled.as_mut().expect("checked").state = state;
         if result.is_ok() {
             for cb in &mut callbacks {

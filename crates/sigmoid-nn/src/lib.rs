@@ -77,6 +77,7 @@
 #![warn(missing_docs)]
 
 mod backprop;
+mod batches;
 pub mod callbacks;
 pub mod data;
 mod error;
@@ -84,10 +85,14 @@ mod fit;
 mod history;
 mod io;
 mod layer;
+mod lbfgs;
 mod loss;
+mod loss_grad;
 mod metrics;
 mod model;
 mod optimizer;
+mod params;
+mod row_blocks;
 
 pub use callbacks::{BatchLogs, Callback, EarlyStopping, EpochLogs, Monitor, TrainBegin};
 pub use error::NnError;
@@ -95,7 +100,9 @@ pub use fit::FitOptions;
 pub use history::History;
 pub use io::{ARCHITECTURE_KEY, write_atomic};
 pub use layer::{Dense, LayerGradient, LayerTrace};
+pub use lbfgs::{Lbfgs, LbfgsReport, LbfgsStop};
 pub use loss::{EPSILON, Loss};
+pub use loss_grad::LossGrad;
 pub use metrics::{Evaluation, Metric};
 pub use model::{DEFAULT_SEED, Sequential};
 pub use ndarray;

@@ -3,11 +3,13 @@
 //! matrix and the time per epoch.
 //!
 //! - `data.rs`: the training and test sets, as the options say;
+//! - `lbfgs.rs`: `--optimizer lbfgs`, its options and report;
 //! - `progress.rs`: the Keras-style progress display;
 //! - `report.rs`: what is printed (text or JSON);
 //! - here: the options, the model, the run and its warnings.
 
 mod data;
+mod lbfgs;
 mod progress;
 mod report;
 
@@ -29,7 +31,7 @@ use report::{DataInfo, EpochTimes, ModelInfo, Report, TestMetrics};
 /// Train a binary classifier (logistic regression, or an MLP with --hidden).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sigmoid train\n  sigmoid train --hidden 16,16 --optimizer adam --lr 0.001 --epochs 200\n  sigmoid train --data my.csv --target label --save model.safetensors\n  sigmoid train --data my.tsv --target churned --positive yes\n  sigmoid predict --model model.safetensors --data new.csv"
+    after_help = "Examples:\n  sigmoid train\n  sigmoid train --hidden 16,16 --optimizer adam --lr 0.001 --epochs 200\n  sigmoid train --data my.csv --target label --save model.safetensors\n  sigmoid train --data my.tsv --target churned --positive yes\n  sigmoid train --data big.csv --optimizer lbfgs --tol 1e-5\n  sigmoid predict --model model.safetensors --data new.csv\n\nChoosing an optimizer:\n  sgd (the default) and adam take mini-batch steps for --epochs passes, as Keras does: for\n  networks with many parameters, or when a few epochs already learn most of the data.\n  lbfgs trains on all rows at once until the gradient is within --tol (or --max-iter\n  iterations): for logistic regression and small networks on data that fits in memory, it\n  reaches the optimum in a few dozen passes over the data, with no learning rate to tune, and\n  its result does not depend on shuffling or the number of threads."
 )]
 pub struct Args {
     /// CSV file with a header row [default: the bundled breast-cancer data].
@@ -72,7 +74,7 @@ pub struct Args {
     /// The optimizer.
     #[arg(long, value_enum, default_value_t = OptimizerKind::Sgd)]
     pub optimizer: OptimizerKind,
-    /// Learning rate [default: 0.1 for sgd, 0.001 for adam].
+    /// Learning rate of sgd and adam [default: 0.1 for sgd, 0.001 for adam].
     #[arg(long, allow_negative_numbers = true)]
     pub lr: Option<f32>,
     /// Hold out this fraction of the training rows (the last ones) for validation.
@@ -84,6 +86,21 @@ pub struct Args {
     /// Train in file order instead of shuffling each epoch.
     #[arg(long)]
     pub no_shuffle: bool,
+    /// lbfgs: stop when every component of the gradient of the mean loss is at most
+    /// this (scikit-learn's tol) [default: 1e-4].
+    #[arg(long, value_name = "TOL", allow_negative_numbers = true)]
+    pub tol: Option<f64>,
+    /// lbfgs: the most iterations [default: 100].
+    #[arg(long, value_name = "N")]
+    pub max_iter: Option<usize>,
+    /// lbfgs: L2 penalty on the weights (not the biases), adding l2/2 · Σ w² to the mean
+    /// loss. scikit-learn's LogisticRegression(C=c) on n training rows is --l2 1/(c·n)
+    /// [default: 1/n, as scikit-learn's default C=1; 0 for no penalty].
+    #[arg(long, value_name = "L2", allow_negative_numbers = true)]
+    pub l2: Option<f64>,
+    /// Threads for training and evaluation [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
     /// Save the model (and the standardisation statistics) to this safetensors file.
     #[arg(long, value_name = "FILE.safetensors")]
     pub save: Option<PathBuf>,
@@ -95,10 +112,12 @@ pub struct Args {
 /// The optimizers of `sigmoid train`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OptimizerKind {
-    /// Stochastic gradient descent.
+    /// Stochastic gradient descent on mini-batches (Keras' SGD).
     Sgd,
-    /// Adam.
+    /// Adam on mini-batches.
     Adam,
+    /// Full-batch L-BFGS until --tol: logistic regression and small networks.
+    Lbfgs,
 }
 
 fn parse_activation(s: &str) -> Result<Activation, String> {
@@ -110,6 +129,7 @@ impl OptimizerKind {
         match self {
             OptimizerKind::Sgd => "sgd",
             OptimizerKind::Adam => "adam",
+            OptimizerKind::Lbfgs => "lbfgs",
         }
     }
 
@@ -124,6 +144,8 @@ impl OptimizerKind {
                 let lr = lr.unwrap_or(0.001);
                 (Adam::new(lr).into(), lr)
             }
+            // Compiled for completeness; L-BFGS does not use it.
+            OptimizerKind::Lbfgs => (Sgd::default().into(), 0.0),
         }
     }
 }
@@ -141,6 +163,10 @@ fn check_options(args: &Args) -> Result<()> {
     {
         bail!("--lr: the learning rate must be a positive number, not {lr}");
     }
+    if args.threads == Some(0) {
+        bail!("--threads must be at least 1");
+    }
+    lbfgs::check_options(args)?;
     if let Some(path) = &args.save {
         output::check_writable("--save", path)?;
     }
@@ -211,6 +237,15 @@ fn confusion(p: &ndarray::Array2<f32>, targets: &ndarray::Array2<f32>) -> [[usiz
 
 pub fn run(args: &Args) -> Result<()> {
     check_options(args)?;
+    // Training and evaluation split rows over rayon's current pool.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("--threads: could not start the threads")?;
+    pool.install(|| train(args))
+}
+
+fn train(args: &Args) -> Result<()> {
     let load_start = std::time::Instant::now();
     let data::Loaded {
         mut train,
@@ -257,17 +292,23 @@ pub fn run(args: &Args) -> Result<()> {
         )?;
     }
 
-    let mut options = FitOptions::new()
-        .epochs(args.epochs)
-        .batch_size(args.batch_size)
-        .shuffle(!args.no_shuffle)
-        .validation_split(args.validation_split)
-        .seed(args.seed);
-    if !args.json {
-        options = options.callback(progress::Progress::new(io::stdout().is_terminal()));
-    }
-    let history = model.fit(x_train, &train.targets, options)?;
-    let warnings = warnings(&train, &history, lr);
+    let (history, lbfgs) = if args.optimizer == OptimizerKind::Lbfgs {
+        let (history, info) = lbfgs::train(&mut model, x_train, &train.targets, args)?;
+        (history, Some(info))
+    } else {
+        let mut options = FitOptions::new()
+            .epochs(args.epochs)
+            .batch_size(args.batch_size)
+            .shuffle(!args.no_shuffle)
+            .validation_split(args.validation_split)
+            .seed(args.seed);
+        if !args.json {
+            options = options.callback(progress::Progress::new(io::stdout().is_terminal()));
+        }
+        (model.fit(x_train, &train.targets, options)?, None)
+    };
+    let mut warnings = warnings(&train, &history, lr);
+    warnings.extend(lbfgs.as_ref().and_then(lbfgs::LbfgsInfo::warning));
     for w in &warnings {
         eprintln!("warning: {w}");
     }
@@ -307,6 +348,7 @@ pub fn run(args: &Args) -> Result<()> {
             total: total * 1e3,
         },
         history,
+        lbfgs,
         saved,
         warnings,
     };

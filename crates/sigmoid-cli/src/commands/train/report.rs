@@ -16,6 +16,9 @@ pub struct Report {
     pub test: TestMetrics,
     pub epoch_ms: EpochTimes,
     pub history: History,
+    /// What `--optimizer lbfgs` did (absent for sgd and adam).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lbfgs: Option<super::lbfgs::LbfgsInfo>,
     pub saved: Option<String>,
     /// Problems worth knowing that did not stop the run.
     pub warnings: Vec<String>,
@@ -100,6 +103,15 @@ pub fn write_header(
             data.labels.negative, data.labels.positive
         )?;
     }
+    if model.optimizer == "lbfgs" {
+        return writeln!(
+            out,
+            "Model: {inputs} → {}; {} parameters; lbfgs (full batch), seed {}",
+            model.layers.join(" → "),
+            model.parameters,
+            model.seed
+        );
+    }
     writeln!(
         out,
         "Model: {inputs} → {}; {} parameters; {} lr {}, batch {}, {} epochs, seed {}",
@@ -133,14 +145,18 @@ impl Report {
             writeln!(out, "  actual {label} {:>9} {:>8}", row[0], row[1])?;
         }
         let e = &self.epoch_ms;
-        writeln!(
-            out,
-            "Time per epoch: median {}, mean {} ({} epochs, {} in all)",
-            format_ms(e.median / 1e3),
-            format_ms(e.mean / 1e3),
-            self.history.loss.len(),
-            format_ms(e.total / 1e3)
-        )?;
+        if let Some(lbfgs) = &self.lbfgs {
+            writeln!(out, "{}", lbfgs.summary())?;
+        } else {
+            writeln!(
+                out,
+                "Time per epoch: median {}, mean {} ({} epochs, {} in all)",
+                format_ms(e.median / 1e3),
+                format_ms(e.mean / 1e3),
+                self.history.loss.len(),
+                format_ms(e.total / 1e3)
+            )?;
+        }
         if let Some(path) = &self.saved {
             writeln!(out, "Saved the model to {path}")?;
         }
