@@ -78,26 +78,38 @@
 
 mod backprop;
 pub mod callbacks;
+mod conv2d;
 pub mod data;
 mod error;
 mod fit;
+mod flatten;
 mod history;
+mod im2col;
+mod init;
 mod io;
 mod layer;
+mod layer_kind;
 mod loss;
+mod max_pooling2d;
 mod metrics;
 mod model;
 mod optimizer;
+mod padding;
 
 pub use callbacks::{BatchLogs, Callback, EarlyStopping, EpochLogs, Monitor, TrainBegin};
+pub use conv2d::Conv2D;
 pub use error::NnError;
 pub use fit::FitOptions;
+pub use flatten::Flatten;
 pub use history::History;
 pub use io::{ARCHITECTURE_KEY, write_atomic};
 pub use layer::{Dense, LayerGradient, LayerTrace};
+pub use layer_kind::Layer;
 pub use loss::{EPSILON, Loss};
+pub use max_pooling2d::MaxPooling2D;
 pub use metrics::{Evaluation, Metric};
 pub use model::{DEFAULT_SEED, Sequential};
 pub use ndarray;
 pub use optimizer::{Adam, Optimizer, Sgd};
+pub use padding::Padding;
 pub use sigmoid::{Accuracy, Activation};
