@@ -27,7 +27,7 @@ use crate::{LayerTrace, Padding};
 #[derive(Clone, Debug, PartialEq)]
 pub struct MaxPooling2D {
     pool_size: (usize, usize),
-    strides: Option<(usize, usize)>,
+    strides: (usize, usize),
     padding: Padding,
     input_shape: Option<[usize; 3]>,
     /// Always empty: this layer has no parameters (see `Layer::kernel`).
@@ -48,7 +48,7 @@ impl MaxPooling2D {
         );
         MaxPooling2D {
             pool_size,
-            strides: None,
+            strides: pool_size,
             padding: Padding::Valid,
             input_shape: None,
             no_kernel: Array2::zeros((0, 0)),
@@ -67,7 +67,7 @@ impl MaxPooling2D {
             strides.0 > 0 && strides.1 > 0,
             "MaxPooling2D::strides: strides must be at least (1, 1), not {strides:?}"
         );
-        self.strides = Some(strides);
+        self.strides = strides;
         self
     }
 
@@ -85,7 +85,7 @@ impl MaxPooling2D {
 
     /// The strides (height, width).
     pub fn stride_size(&self) -> (usize, usize) {
-        self.strides.unwrap_or(self.pool_size)
+        self.strides
     }
 
     /// The padding.
