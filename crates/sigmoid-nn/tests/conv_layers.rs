@@ -302,3 +302,99 @@ fn weights_given_before_adding_are_kept_and_checked() {
             .is_err()
     );
 }
+
+#[test]
+fn conv_models_round_trip_through_the_model_file() {
+    let mut model = Sequential::with_input_shape(&[9, 7, 2], 8).unwrap();
+    model
+        .add(
+            Conv2D::new(3, (4, 3))
+                .strides((2, 1))
+                .padding(Padding::Same)
+                .activation(Activation::Tanh)
+                .accuracy(sigmoid::Accuracy::Fast),
+        )
+        .add(
+            MaxPooling2D::new((3, 2))
+                .strides((1, 2))
+                .padding(Padding::Same),
+        )
+        .add(Flatten::new())
+        .add(Dense::new(2).activation(Activation::Sigmoid));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cnn.safetensors");
+    model.save(&path).unwrap();
+    let back = Sequential::load(&path).unwrap();
+    assert_eq!(back.input_shape(), [9, 7, 2]);
+    assert_eq!(back.layers(), model.layers());
+    let x = Array2::from_shape_vec((2, 126), values(252, 6)).unwrap();
+    assert_eq!(back.predict(&x).unwrap(), model.predict(&x).unwrap());
+
+    // The file: Keras' kernel shape [kh, kw, in, out]; no tensors for layers
+    // without weights; tensors named by the layer's index.
+    let bytes = std::fs::read(&path).unwrap();
+    let file = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let mut names = file.names();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "layers.0.bias",
+            "layers.0.kernel",
+            "layers.3.bias",
+            "layers.3.kernel"
+        ]
+    );
+    assert_eq!(
+        file.tensor("layers.0.kernel").unwrap().shape(),
+        [4, 3, 2, 3]
+    );
+    assert_eq!(
+        file.tensor("layers.3.kernel").unwrap().shape(),
+        [5 * 4 * 3, 2]
+    );
+    let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
+    let arch = &header.metadata().as_ref().unwrap()[sigmoid_nn::ARCHITECTURE_KEY];
+    let arch: serde_json::Value = serde_json::from_str(arch).unwrap();
+    assert_eq!(arch["input_shape"], serde_json::json!([9, 7, 2]));
+    assert_eq!(
+        arch["layers"][0],
+        serde_json::json!({"class_name": "Conv2D", "filters": 3, "kernel_size": [4, 3],
+            "strides": [2, 1], "padding": "same", "activation": "tanh", "accuracy": "fast"})
+    );
+    assert_eq!(
+        arch["layers"][1],
+        serde_json::json!({"class_name": "MaxPooling2D", "pool_size": [3, 2], "strides": [1, 2],
+            "padding": "same"})
+    );
+    assert_eq!(
+        arch["layers"][2],
+        serde_json::json!({"class_name": "Flatten"})
+    );
+}
+
+#[test]
+fn a_model_file_whose_layers_do_not_fit_is_an_error() {
+    let mut model = Sequential::with_input_shape(&[4, 4, 1], 0).unwrap();
+    model
+        .add(Conv2D::new(2, (3, 3)))
+        .add(Flatten::new())
+        .add(Dense::new(1));
+    let bytes = model.to_bytes().unwrap();
+    // Blank out the Flatten in the architecture (same length, so the header
+    // stays valid): the Dense then receives an image.
+    let flatten = br#"{\"class_name\":\"Flatten\"},"#;
+    let at = bytes
+        .windows(flatten.len())
+        .position(|w| w == flatten)
+        .expect("the architecture JSON is where the test expects it");
+    let mut new_bytes = bytes.clone();
+    new_bytes[at..at + flatten.len()].fill(b' ');
+    let e = Sequential::from_bytes(&new_bytes).unwrap_err().to_string();
+    assert!(
+        e.starts_with("model bytes: ")
+            && e.contains("layer 1 (dense)")
+            && e.contains("(None, 2, 2, 2)"),
+        "{e}"
+    );
+}
