@@ -8,6 +8,7 @@
 //! - here: the options, the model, the run and its warnings.
 
 mod data;
+mod images;
 mod progress;
 mod report;
 
@@ -29,10 +30,11 @@ use report::{DataInfo, EpochTimes, ModelInfo, Report, TestMetrics};
 /// Train a binary classifier (logistic regression, or an MLP with --hidden).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sigmoid train\n  sigmoid train --hidden 16,16 --optimizer adam --lr 0.001 --epochs 200\n  sigmoid train --data my.csv --target label --save model.safetensors\n  sigmoid train --data my.tsv --target churned --positive yes\n  sigmoid predict --model model.safetensors --data new.csv"
+    after_help = "Examples:\n  sigmoid train\n  sigmoid train --hidden 16,16 --optimizer adam --lr 0.001 --epochs 200\n  sigmoid train --data my.csv --target label --save model.safetensors\n  sigmoid train --data my.tsv --target churned --positive yes\n  sigmoid train --data digits --conv 8,16 --activation relu --optimizer adam --lr 0.001\n  sigmoid predict --model model.safetensors --data new.csv"
 )]
 pub struct Args {
-    /// CSV file with a header row [default: the bundled breast-cancer data].
+    /// CSV file with a header row [default: the bundled breast-cancer data];
+    /// `digits` is the bundled 8×8 digits (images; odd against even unless --positive).
     #[arg(long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,
     /// The label column: 0/1, or two values such as yes/no [default: the last column].
@@ -52,6 +54,14 @@ pub struct Args {
     /// [default: 0.2; for the bundled data, the Keras reference's 20% split].
     #[arg(long, value_name = "FRACTION")]
     pub test_fraction: Option<f64>,
+    /// A CNN: per value, a 3×3 `same` convolution with that many filters
+    /// (and --activation), then a 2×2 max pool; then Flatten, the --hidden
+    /// layers and the output. Needs image data: --data digits, or a CSV whose
+    /// columns other than the label are the pixels of square images
+    /// (row-major); --positive then lists the classes that are 1 (e.g.
+    /// 0,2,4; default: the odd ones), and the test split is stratified.
+    #[arg(long, value_delimiter = ',', value_name = "FILTERS")]
+    pub conv: Vec<usize>,
     /// Hidden layer sizes, e.g. 16,16 [default: none, logistic regression].
     #[arg(long, value_delimiter = ',', value_name = "UNITS")]
     pub hidden: Vec<usize>,
@@ -133,6 +143,9 @@ fn check_options(args: &Args) -> Result<()> {
     if args.hidden.contains(&0) {
         bail!("--hidden: every layer needs at least one unit");
     }
+    if args.conv.contains(&0) {
+        bail!("--conv: every convolution needs at least one filter");
+    }
     if args.epochs == 0 {
         bail!("--epochs must be at least 1");
     }
@@ -147,9 +160,15 @@ fn check_options(args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// The network: the hidden layers, then one sigmoid output.
-fn build_model(args: &Args, inputs: usize) -> Result<(Sequential, f32)> {
-    let mut model = Sequential::with_seed(inputs, args.seed);
+/// The network: the --conv layers (for images), the hidden layers, then one
+/// sigmoid output.
+fn build_model(args: &Args, input_shape: &[usize]) -> Result<(Sequential, f32)> {
+    let mut model = Sequential::with_input_shape(input_shape, args.seed)?;
+    if !args.conv.is_empty() {
+        for layer in images::conv_layers(args) {
+            model.try_add(layer).context("--conv")?;
+        }
+    }
     for &units in &args.hidden {
         model.add(
             Dense::new(units)
@@ -211,16 +230,31 @@ fn confusion(p: &ndarray::Array2<f32>, targets: &ndarray::Array2<f32>) -> [[usiz
 
 pub fn run(args: &Args) -> Result<()> {
     check_options(args)?;
+    let (loaded, image_shape) = if images::wanted(args) {
+        let images = images::load(args)?;
+        (images.loaded, Some(images.shape))
+    } else {
+        (data::load(args)?, None)
+    };
     let data::Loaded {
         train,
         test,
         source,
         split,
-    } = data::load(args)?;
-    let scaler = Standardizer::fit(&train.features);
+    } = loaded;
+    let scaler = if image_shape.is_some() {
+        images::scaler(&train)
+    } else {
+        Standardizer::fit(&train.features)
+    };
     let x_train = scaler.transform(&train.features);
     let x_test = scaler.transform(&test.features);
-    let (mut model, lr) = build_model(args, train.n_features())?;
+    // Images are images to a CNN; an MLP sees their pixels as features.
+    let input_shape = match image_shape {
+        Some(shape) if !args.conv.is_empty() => Vec::from(shape),
+        _ => vec![train.n_features()],
+    };
+    let (mut model, lr) = build_model(args, &input_shape)?;
     let data_info = DataInfo {
         source,
         target: train.target_names[0].clone(),
@@ -234,7 +268,7 @@ pub fn run(args: &Args) -> Result<()> {
         layers: model
             .layers()
             .iter()
-            .map(|l| format!("Dense({}, {})", l.units(), l.activation_fn()))
+            .map(sigmoid_nn::Layer::describe)
             .collect(),
         parameters: model.param_count(),
         optimizer: args.optimizer.name().into(),
@@ -250,6 +284,9 @@ pub fn run(args: &Args) -> Result<()> {
             &model_info,
             train.n_features(),
         )?;
+        if image_shape.is_some() {
+            print!("{}", model.summary());
+        }
     }
 
     let mut options = FitOptions::new()
