@@ -156,7 +156,7 @@ pub fn measure(seeds: u64) -> Result<Cnn> {
     let mut activations = Vec::new();
     for act in ACTIVATIONS {
         let mut norms = Vec::new();
-        let mut sums = vec![(0.0_f64, 0.0_f64, 0_usize); CONV_LAYERS];
+        let mut sums = [(0.0_f64, 0.0_f64, 0_usize); CONV_LAYERS];
         let (mut single, mut counted) = (0_usize, 0_usize);
         for seed in 0..seeds {
             let model = network(act, seed)?;
