@@ -283,7 +283,15 @@ fn explain_all_writes_figures_and_report() {
         "2",
     ]);
     assert!(stdout.contains("report.md"), "{stdout}");
-    for name in ["sigmoid", "saturation", "centering", "zigzag", "cost"] {
+    for name in [
+        "sigmoid",
+        "saturation",
+        "centering",
+        "zigzag",
+        "cnn_saturation",
+        "cnn_centering",
+        "cost",
+    ] {
         assert_png(&out.join(format!("{name}.png")));
     }
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
@@ -295,6 +303,8 @@ fn explain_all_writes_figures_and_report() {
         "② ",
         "③ ",
         "| sigmoid |",
+        "cnn_saturation.png",
+        "after a convolution",
     ] {
         assert!(report.contains(needle), "{needle:?} missing from report.md");
     }

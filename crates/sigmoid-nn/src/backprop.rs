@@ -1,7 +1,8 @@
 //! Backpropagation: the gradient of the loss with respect to every layer's
 //! parameters.
 
-use ndarray::{Array2, ArrayView2, AsArray, Axis, Ix2, linalg::general_mat_mul};
+use ndarray::{Array2, ArrayView2, AsArray, Ix2};
+use sigmoid::Activation;
 
 use crate::loss::loss_grad;
 use crate::{LayerGradient, LayerTrace, NnError, Sequential};
@@ -31,7 +32,10 @@ impl Sequential {
         Ok(self.backward(x, &traces, lg.d_pre))
     }
 
-    /// Backpropagation from d loss / d (last pre-activation).
+    /// Backpropagation from d loss / d (last pre-activation): each layer
+    /// gives its parameter gradients and d loss / d its input, which the
+    /// previous layer's activation turns into d loss / d its pre-activation
+    /// (skipped for a linear activation, where they are equal).
     pub(crate) fn backward(
         &self,
         x: ArrayView2<'_, f32>,
@@ -46,24 +50,24 @@ impl Sequential {
             } else {
                 traces[l - 1].output.view()
             };
-            let layer = &self.layers[l];
-            let mut kernel = Array2::zeros(layer.kernel().raw_dim());
-            general_mat_mul(1.0, &input.t(), &d_pre, 0.0, &mut kernel);
-            let bias = d_pre.sum_axis(Axis(0));
-            if l > 0 {
+            let (grad, d_input) = self.layers[l].backward(input, d_pre.view(), l > 0);
+            if let Some(d_out) = d_input {
                 let prev = &traces[l - 1];
-                let mut d_out = Array2::zeros(prev.output.raw_dim());
-                general_mat_mul(1.0, &d_pre, &layer.kernel().t(), 0.0, &mut d_out);
-                let mut d_prev = Array2::zeros(prev.output.raw_dim());
-                self.layers[l - 1].activation_fn().backward(
-                    prev.pre_activation.as_slice().expect("standard layout"),
-                    prev.output.as_slice().expect("standard layout"),
-                    d_out.as_slice().expect("standard layout"),
-                    d_prev.as_slice_mut().expect("standard layout"),
-                );
-                d_pre = d_prev;
+                let activation = self.layers[l - 1].activation_fn();
+                d_pre = if activation == Activation::Linear {
+                    d_out
+                } else {
+                    let mut d_prev = Array2::zeros(prev.output.raw_dim());
+                    activation.backward(
+                        prev.pre_activation.as_slice().expect("standard layout"),
+                        prev.output.as_slice().expect("standard layout"),
+                        d_out.as_slice().expect("standard layout"),
+                        d_prev.as_slice_mut().expect("standard layout"),
+                    );
+                    d_prev
+                };
             }
-            grads.push(LayerGradient { kernel, bias });
+            grads.push(grad);
         }
         grads.reverse();
         grads

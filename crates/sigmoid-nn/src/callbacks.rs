@@ -2,7 +2,7 @@
 
 use std::ops::ControlFlow;
 
-use crate::Dense;
+use crate::Layer;
 
 /// What `fit` knows when training starts.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -31,7 +31,7 @@ pub struct BatchLogs<'a> {
     /// The epoch's accuracy so far (NaN if accuracy is not a compiled metric).
     pub running_accuracy: f64,
     /// The layers, with the weights after this step.
-    pub layers: &'a [Dense],
+    pub layers: &'a [Layer],
 }
 
 /// The metrics of one finished epoch, as they are appended to the [`History`](crate::History).
@@ -50,7 +50,7 @@ pub struct EpochLogs<'a> {
     /// Wall-clock seconds the epoch took (validation included).
     pub seconds: f64,
     /// The layers, with the weights at the end of the epoch.
-    pub layers: &'a [Dense],
+    pub layers: &'a [Layer],
 }
 
 /// A hook called by `fit`; every method has an empty default.
@@ -81,7 +81,7 @@ pub trait Callback {
     }
     /// After the last epoch (or the one a callback stopped at), with the
     /// model's layers, which the callback may change (to restore weights).
-    fn on_train_end(&mut self, _layers: &mut [Dense]) {}
+    fn on_train_end(&mut self, _layers: &mut [Layer]) {}
 }
 
 /// A callback lent to `fit` (`FitOptions::callback(&mut stop)`), so that
@@ -99,7 +99,7 @@ impl<C: Callback + ?Sized> Callback for &mut C {
     fn on_epoch_end(&mut self, logs: &EpochLogs<'_>) -> ControlFlow<()> {
         (**self).on_epoch_end(logs)
     }
-    fn on_train_end(&mut self, layers: &mut [Dense]) {
+    fn on_train_end(&mut self, layers: &mut [Layer]) {
         (**self).on_train_end(layers);
     }
 }
@@ -154,7 +154,7 @@ pub struct EarlyStopping {
     restore_best_weights: bool,
     best: Option<f64>,
     best_epoch: Option<usize>,
-    best_weights: Option<Vec<Dense>>,
+    best_weights: Option<Vec<Layer>>,
     wait: usize,
     stopped_epoch: Option<usize>,
 }
@@ -239,7 +239,7 @@ impl Callback for EarlyStopping {
         }
     }
 
-    fn on_train_end(&mut self, layers: &mut [Dense]) {
+    fn on_train_end(&mut self, layers: &mut [Layer]) {
         if let Some(best) = self.best_weights.take() {
             layers.clone_from_slice(&best);
         }

@@ -19,7 +19,7 @@ use safetensors::{Dtype, SafeTensors, tensor::TensorView};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::{Dense, NnError, Sequential};
+use crate::{Conv2D, Dense, Flatten, Layer, MaxPooling2D, NnError, Padding, Sequential};
 
 /// The metadata key holding the architecture JSON.
 pub const ARCHITECTURE_KEY: &str = "sigmoid_nn.architecture";
@@ -36,23 +36,128 @@ struct Architecture {
     format: String,
     version: u32,
     input_dim: usize,
+    /// `[height, width, channels]` for image models; absent for flat input
+    /// (`[input_dim]`), so that Dense-only files are as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    input_shape: Option<Vec<usize>>,
     seed: u64,
     layers: Vec<LayerSpec>,
 }
 
-#[derive(Serialize, Deserialize)]
+/// One layer in Keras' words. `Dense`: units, activation; `Conv2D`: filters,
+/// kernel_size, strides, padding, activation; `MaxPooling2D`: pool_size,
+/// strides, padding; `Flatten`: nothing else.
+#[derive(Serialize, Deserialize, Default)]
 struct LayerSpec {
     class_name: String,
-    units: usize,
-    activation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    units: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    filters: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kernel_size: Option<[usize; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pool_size: Option<[usize; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    strides: Option<[usize; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    padding: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    activation: Option<String>,
     /// The activation's accuracy tier (`exact`, `default`, `fast`); files
     /// written before tiers existed have none and load as `default`.
-    #[serde(default = "default_accuracy")]
-    accuracy: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    accuracy: Option<String>,
 }
 
-fn default_accuracy() -> String {
-    sigmoid::Accuracy::Default.name().into()
+impl LayerSpec {
+    fn of(layer: &Layer) -> Self {
+        let pair = |(a, b): (usize, usize)| Some([a, b]);
+        let base = LayerSpec {
+            class_name: layer.class_name().into(),
+            ..LayerSpec::default()
+        };
+        match layer {
+            Layer::Dense(d) => LayerSpec {
+                units: Some(d.units()),
+                activation: Some(d.activation_fn().name().into()),
+                accuracy: Some(d.accuracy_tier().name().into()),
+                ..base
+            },
+            Layer::Conv2D(c) => LayerSpec {
+                filters: Some(c.filters()),
+                kernel_size: pair(c.kernel_size()),
+                strides: pair(c.stride_size()),
+                padding: Some(c.padding_mode().name().into()),
+                activation: Some(c.activation_fn().name().into()),
+                accuracy: Some(c.accuracy_tier().name().into()),
+                ..base
+            },
+            Layer::MaxPooling2D(p) => LayerSpec {
+                pool_size: pair(p.pool_size()),
+                strides: pair(p.stride_size()),
+                padding: Some(p.padding_mode().name().into()),
+                ..base
+            },
+            Layer::Flatten(_) => base,
+        }
+    }
+
+    /// The layer this spec describes, without weights, or what is wrong.
+    fn layer(&self) -> Result<Layer, String> {
+        let positive = |name: &str, v: Option<usize>| match v {
+            Some(n) if n > 0 => Ok(n),
+            Some(_) => Err(format!("{name} is 0")),
+            None => Err(format!("no {name}")),
+        };
+        let pair = |name: &str, v: Option<[usize; 2]>| match v {
+            Some([a, b]) if a > 0 && b > 0 => Ok((a, b)),
+            Some(p) => Err(format!("{name} {p:?} has a 0")),
+            None => Err(format!("no {name}")),
+        };
+        let activation: sigmoid::Activation = match &self.activation {
+            Some(a) => a.parse().map_err(|e: sigmoid::Error| e.to_string())?,
+            None => sigmoid::Activation::Linear,
+        };
+        let accuracy: sigmoid::Accuracy = self
+            .accuracy
+            .as_deref()
+            .unwrap_or(sigmoid::Accuracy::Default.name())
+            .parse()
+            .map_err(|e: sigmoid::Error| e.to_string())?;
+        let padding: Padding = match &self.padding {
+            Some(p) => p.parse().map_err(|e: NnError| e.to_string())?,
+            None => Padding::Valid,
+        };
+        Ok(match self.class_name.as_str() {
+            "Dense" => Dense::new(positive("units", self.units)?)
+                .activation(activation)
+                .accuracy(accuracy)
+                .into(),
+            "Conv2D" => {
+                let mut c = Conv2D::new(
+                    positive("filters", self.filters)?,
+                    pair("kernel_size", self.kernel_size)?,
+                )
+                .padding(padding)
+                .activation(activation)
+                .accuracy(accuracy);
+                if self.strides.is_some() {
+                    c = c.strides(pair("strides", self.strides)?);
+                }
+                c.into()
+            }
+            "MaxPooling2D" => {
+                let mut p = MaxPooling2D::new(pair("pool_size", self.pool_size)?).padding(padding);
+                if self.strides.is_some() {
+                    p = p.strides(pair("strides", self.strides)?);
+                }
+                p.into()
+            }
+            "Flatten" => Flatten::new().into(),
+            other => return Err(format!("unsupported layer type {other:?}")),
+        })
+    }
 }
 
 fn tensor_names(index: usize) -> (String, String) {
@@ -249,17 +354,9 @@ impl Sequential {
             format: FORMAT.into(),
             version: VERSION,
             input_dim: self.input_dim(),
+            input_shape: (self.input_shape().len() > 1).then(|| self.input_shape().to_vec()),
             seed: self.seed(),
-            layers: self
-                .layers()
-                .iter()
-                .map(|l| LayerSpec {
-                    class_name: "Dense".into(),
-                    units: l.units(),
-                    activation: l.activation_fn().name().into(),
-                    accuracy: l.accuracy_tier().name().into(),
-                })
-                .collect(),
+            layers: self.layers().iter().map(LayerSpec::of).collect(),
         };
         let mut meta: HashMap<String, String> = metadata.clone().into_iter().collect();
         meta.insert(
@@ -270,15 +367,12 @@ impl Sequential {
             .layers()
             .iter()
             .enumerate()
+            .filter(|(_, l)| l.has_weights())
             .flat_map(|(i, l)| {
                 let (k, b) = tensor_names(i);
                 [
-                    (
-                        k,
-                        vec![l.kernel().nrows(), l.units()],
-                        le_bytes(l.kernel().iter()),
-                    ),
-                    (b, vec![l.units()], le_bytes(l.bias().iter())),
+                    (k, kernel_file_shape(l), le_bytes(l.kernel().iter())),
+                    (b, vec![l.bias().len()], le_bytes(l.bias().iter())),
                 ]
             })
             .collect();
@@ -327,51 +421,59 @@ impl Sequential {
         if arch.input_dim == 0 || arch.layers.is_empty() {
             return Err("the architecture has no inputs or no layers".into());
         }
-        let expected_count = 2 * arch.layers.len();
-        if tensors.len() != expected_count {
+        let mut model = match &arch.input_shape {
+            None => Sequential::with_seed(arch.input_dim, arch.seed),
+            Some(shape) => {
+                let model = Sequential::with_input_shape(shape, arch.seed)
+                    .map_err(|e| format!("the architecture's {e}"))?;
+                if model.input_dim() != arch.input_dim {
+                    return Err(format!(
+                        "the input shape {shape:?} does not have input_dim {} values",
+                        arch.input_dim
+                    ));
+                }
+                model
+            }
+        };
+        let mut expected_names = Vec::new();
+        for (i, spec) in arch.layers.iter().enumerate() {
+            let layer = spec.layer().map_err(|e| format!("layer {i}: {e}"))?;
+            model.try_add(layer).map_err(|e| e.to_string())?;
+            let layer = model.layers_mut().last_mut().expect("just added");
+            if !layer.has_weights() {
+                continue;
+            }
+            let (kname, bname) = tensor_names(i);
+            let kernel = read_f32(&tensors, &kname, &kernel_file_shape(layer))?;
+            let bias = read_f32(&tensors, &bname, &[layer.bias().len()])?;
+            let kernel = Array2::from_shape_vec(layer.kernel().raw_dim(), kernel)
+                .map_err(|e| format!("{kname}: {e}"))?;
+            layer
+                .set_weights(kernel, Array1::from_vec(bias))
+                .map_err(|e| format!("layer {i}: {e}"))?;
+            expected_names.extend([kname, bname]);
+        }
+        if tensors.len() != expected_names.len() {
             let mut names = tensors.names();
             names.sort();
             return Err(format!(
-                "expected {expected_count} tensors for {} layers, found {}: {names:?}",
+                "expected {} tensors for {} layers, found {}: {names:?}",
+                expected_names.len(),
                 arch.layers.len(),
                 tensors.len()
             ));
         }
-        let mut model = Sequential::with_seed(arch.input_dim, arch.seed);
-        let mut inputs = arch.input_dim;
-        for (i, spec) in arch.layers.iter().enumerate() {
-            if spec.class_name != "Dense" {
-                return Err(format!(
-                    "layer {i}: unsupported layer type {:?}",
-                    spec.class_name
-                ));
-            }
-            if spec.units == 0 {
-                return Err(format!("layer {i}: zero units"));
-            }
-            let activation = spec
-                .activation
-                .parse()
-                .map_err(|e| format!("layer {i}: {e}"))?;
-            let (kname, bname) = tensor_names(i);
-            let kernel = read_f32(&tensors, &kname, &[inputs, spec.units])?;
-            let bias = read_f32(&tensors, &bname, &[spec.units])?;
-            let kernel = Array2::from_shape_vec((inputs, spec.units), kernel)
-                .map_err(|e| format!("{kname}: {e}"))?;
-            let accuracy = spec
-                .accuracy
-                .parse()
-                .map_err(|e| format!("layer {i}: {e}"))?;
-            let mut layer = Dense::new(spec.units)
-                .activation(activation)
-                .accuracy(accuracy);
-            layer
-                .set_weights(kernel, Array1::from_vec(bias))
-                .map_err(|e| format!("layer {i}: {e}"))?;
-            model.add(layer);
-            inputs = spec.units;
-        }
         Ok((model, metadata))
+    }
+}
+
+/// A kernel's shape in the file: Dense `[inputs, units]`; Conv2D Keras'
+/// `[kh, kw, in, filters]` (the same row-major memory as the layer's
+/// (kh·kw·in × filters) matrix).
+fn kernel_file_shape(layer: &Layer) -> Vec<usize> {
+    match layer {
+        Layer::Conv2D(c) => c.kernel_4d().shape().to_vec(),
+        other => other.kernel().shape().to_vec(),
     }
 }
 

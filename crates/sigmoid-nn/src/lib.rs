@@ -1,6 +1,7 @@
-//! Keras-style neural networks on the `sigmoid` crate: [`Dense`] layers in a
-//! [`Sequential`] model, trained on binary cross-entropy with [`Sgd`] or
-//! [`Adam`], saved as safetensors.
+//! Keras-style neural networks on the `sigmoid` crate: [`Dense`],
+//! [`Conv2D`], [`MaxPooling2D`] and [`Flatten`] layers in a [`Sequential`]
+//! model, trained on binary cross-entropy with [`Sgd`] or [`Adam`], saved as
+//! safetensors.
 //!
 //! ```
 //! use ndarray::array;
@@ -19,10 +20,44 @@
 //! # Ok::<(), sigmoid_nn::NnError>(())
 //! ```
 //!
+//! A small CNN on the bundled 8×8 digits, odd against even (channels-last
+//! images, one row of 64 pixels per image):
+//!
+//! ```
+//! use sigmoid_nn::{Activation, Adam, Conv2D, Dense, FitOptions, Flatten, Loss, MaxPooling2D};
+//! use sigmoid_nn::{Metric, Padding, Sequential};
+//!
+//! let digits = sigmoid_nn::data::digits();
+//! let x = digits.pixels.slice(ndarray::s![..300, ..]).mapv(|v| v / 16.0);
+//! let odd = digits.binary_targets(&[1.0, 3.0, 5.0, 7.0, 9.0]);
+//! let y = odd.slice(ndarray::s![..300, ..]);
+//!
+//! let mut model = Sequential::with_input_shape(&[8, 8, 1], 42)?;
+//! model
+//!     .try_add(Conv2D::new(8, (3, 3)).padding(Padding::Same).activation(Activation::Relu))?
+//!     .try_add(MaxPooling2D::new((2, 2)))?
+//!     .try_add(Flatten::new())?
+//!     .try_add(Dense::new(1).activation(Activation::Sigmoid))?;
+//! print!("{}", model.summary()); // conv2d (Conv2D) (None, 8, 8, 8) 80, ...
+//! model.compile(Adam::new(0.01), Loss::BinaryCrossentropy, &[Metric::Accuracy])?;
+//! let history = model.fit(&x, &y, FitOptions::new().epochs(20))?;
+//! assert!(history.accuracy.last().unwrap() > &0.9);
+//! # Ok::<(), sigmoid_nn::NnError>(())
+//! ```
+//!
 //! # What is here
 //! - [`Dense`]`::new(units).activation(a)`: kernel (inputs × units) and bias
 //!   (units), Keras' `glorot_uniform`/zeros initialisation, seeded.
-//! - [`Sequential`]: `add`, `compile`, `fit` (returning a [`History`]),
+//! - [`Conv2D`]`::new(filters, (kh, kw))` with `.strides(..)`,
+//!   `.padding(`[`Padding`]`::Same)`, `.activation(..)`: channels-last
+//!   input, Keras' `[kh, kw, in, out]` kernel, `glorot_uniform`/zeros;
+//!   computed as one GEMM (ndarray's) through im2col. [`MaxPooling2D`]
+//!   (strides default to the pool size, `valid` padding) and [`Flatten`]
+//!   (channels-last order). [`Padding`] states Keras' rule for `same`.
+//! - [`Layer`]: any of these, with the kernel/bias interface all share.
+//! - [`Sequential`]: an input shape (`new(features)` or
+//!   `with_input_shape(&[h, w, c], seed)`), `try_add`/`add` (checking that
+//!   each layer fits), `compile`, `fit` (returning a [`History`]),
 //!   `evaluate`, `predict`, `summary`, `save`/`load`; and, for analysis,
 //!   `forward_trace` (every layer's pre-activation and output) and
 //!   `gradients` (every layer's parameter gradients on a batch).
@@ -30,10 +65,13 @@
 //!   classification: `y` is then (rows × outputs) of 0/1.
 //! - [`callbacks`]: hooks into training, and [`EarlyStopping`].
 //! - [`data`]: CSV data sets with precise errors, standardisation, and the
-//!   bundled breast-cancer data.
+//!   bundled breast-cancer and 8×8 digits data.
 //!
 //! # Where things are
 //! One concept a file: `model.rs` ([`Sequential`]), `layer.rs` ([`Dense`]),
+//! `conv2d.rs`, `max_pooling2d.rs`, `flatten.rs`, `layer_kind.rs`
+//! ([`Layer`]), `padding.rs` ([`Padding`] and window geometry), `im2col.rs`,
+//! `init.rs` (glorot_uniform),
 //! `fit.rs` (the training loop and [`FitOptions`]), `backprop.rs`
 //! (gradients), `loss.rs` ([`Loss`]), `metrics.rs` ([`Metric`],
 //! [`Evaluation`]), `history.rs` ([`History`]), `callbacks.rs`,
@@ -49,11 +87,25 @@
 //!   `[rows, inputs]`. This is Keras' layout; PyTorch's `nn.Linear.weight`
 //!   is `[units, inputs]`, so it takes `kernel.T` (a square kernel loaded
 //!   without the transpose gives wrong predictions and no error).
+//! - a [`Conv2D`] layer's `layers.{i}.kernel` has Keras' shape **`[kh, kw,
+//!   in, filters]`** (row-major; index `[ky, kx, c, f]` weighs input channel
+//!   c at window offset (ky, kx) for filter f) and `layers.{i}.bias` shape
+//!   `[filters]`; inputs are channels-last `[rows, height, width,
+//!   channels]`, flattened row-major into each row of `x`. PyTorch's
+//!   `nn.Conv2d.weight` is `[out, in, kh, kw]`: it takes
+//!   `kernel.permute(3, 2, 0, 1)`.
+//!   [`MaxPooling2D`] and [`Flatten`] have no tensors; `i` counts every
+//!   layer, so their numbers are skipped.
 //! - metadata key [`ARCHITECTURE_KEY`] (`sigmoid_nn.architecture`): JSON
 //!   `{"format": "sigmoid-nn", "version": 1, "input_dim": n, "seed": s,
 //!   "layers": [{"class_name": "Dense", "units": u, "activation": "sigmoid"}, …]}`,
 //!   activations by their Keras names (`linear`, `sigmoid`, `relu`, `tanh`,
-//!   `hard_sigmoid`, `silu`, `softplus`).
+//!   `hard_sigmoid`, `silu`, `softplus`). Image models add `"input_shape":
+//!   [h, w, c]` (and `input_dim` = h·w·c); their layers are
+//!   `{"class_name": "Conv2D", "filters", "kernel_size": [kh, kw], "strides",
+//!   "padding": "valid" | "same", "activation", "accuracy"}`,
+//!   `{"class_name": "MaxPooling2D", "pool_size", "strides", "padding"}` and
+//!   `{"class_name": "Flatten"}`.
 //! - any other metadata given to [`Sequential::save_with_metadata`]. The
 //!   `sigmoid train` command adds `sigmoid.standardizer`
 //!   (`{"mean": [...], "std": [...]}`: see [`data::Standardizer`]; the std
@@ -79,32 +131,44 @@
 mod backprop;
 mod batches;
 pub mod callbacks;
+mod conv2d;
 pub mod data;
 mod error;
 mod fit;
+mod flatten;
 mod history;
+mod im2col;
+mod init;
 mod io;
 mod layer;
+mod layer_kind;
 mod lbfgs;
 mod loss;
 mod loss_grad;
+mod max_pooling2d;
 mod metrics;
 mod model;
 mod optimizer;
+mod padding;
 mod params;
 mod row_blocks;
 
 pub use callbacks::{BatchLogs, Callback, EarlyStopping, EpochLogs, Monitor, TrainBegin};
+pub use conv2d::Conv2D;
 pub use error::NnError;
 pub use fit::FitOptions;
+pub use flatten::Flatten;
 pub use history::History;
 pub use io::{ARCHITECTURE_KEY, write_atomic};
 pub use layer::{Dense, LayerGradient, LayerTrace};
+pub use layer_kind::Layer;
 pub use lbfgs::{Lbfgs, LbfgsReport, LbfgsStop};
 pub use loss::{EPSILON, Loss};
 pub use loss_grad::LossGrad;
+pub use max_pooling2d::MaxPooling2D;
 pub use metrics::{Evaluation, Metric};
 pub use model::{DEFAULT_SEED, Sequential};
 pub use ndarray;
 pub use optimizer::{Adam, Optimizer, Sgd};
+pub use padding::Padding;
 pub use sigmoid::{Accuracy, Activation};

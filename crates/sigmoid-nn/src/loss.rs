@@ -6,7 +6,7 @@ use std::str::FromStr;
 use ndarray::{Array2, ArrayView1, ArrayView2};
 use sigmoid::Activation;
 
-use crate::{Dense, LayerTrace, NnError};
+use crate::{Layer, LayerTrace, NnError};
 
 /// Keras' `epsilon()`: probabilities are clipped to [ε, 1 − ε] for the loss.
 pub const EPSILON: f32 = 1e-7;
@@ -46,7 +46,7 @@ pub(crate) struct LossGrad {
 /// when given) and the number of correct outputs, and (when `grad`) the
 /// gradient with respect to the last pre-activation.
 pub(crate) fn loss_grad(
-    layer: &Dense,
+    layer: &Layer,
     last: &LayerTrace,
     y: ArrayView2<'_, f32>,
     weights: Option<ArrayView1<'_, f32>>,

@@ -2,7 +2,7 @@
 
 use ndarray::{Array1, Array2, Zip};
 
-use crate::{Dense, LayerGradient, NnError};
+use crate::{Layer, LayerGradient, NnError};
 
 /// Stochastic gradient descent with optional (Nesterov) momentum, as Keras' `SGD`:
 /// without momentum `w ← w − lr·g`; with it `m ← μ·m − lr·g`, then
@@ -160,7 +160,7 @@ impl OptimizerState {
     pub(crate) fn apply(
         &mut self,
         optimizer: &Optimizer,
-        layers: &mut [Dense],
+        layers: &mut [Layer],
         grads: &[LayerGradient],
     ) {
         if self.slots.len() != layers.len() {
@@ -168,9 +168,9 @@ impl OptimizerState {
                 .iter()
                 .map(|l| Slots {
                     m_kernel: Array2::zeros(l.kernel().raw_dim()),
-                    m_bias: Array1::zeros(l.units()),
+                    m_bias: Array1::zeros(l.bias().len()),
                     v_kernel: Array2::zeros(l.kernel().raw_dim()),
-                    v_bias: Array1::zeros(l.units()),
+                    v_bias: Array1::zeros(l.bias().len()),
                 })
                 .collect();
         }

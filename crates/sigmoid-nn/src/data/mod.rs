@@ -1,5 +1,6 @@
 //! Data sets from CSV files, with errors that name the file, row and column;
-//! standardisation; and the bundled breast-cancer data.
+//! standardisation; the bundled breast-cancer data; images and the bundled
+//! 8×8 digits.
 //!
 //! ```
 //! use sigmoid_nn::data::{Standardizer, breast_cancer_split};
@@ -21,20 +22,27 @@
 //!   numbers with a 0/1 label: [`LineBlocks`] of a few MiB (`line_blocks.rs`)
 //!   parsed in parallel straight into the matrix.
 //! - `standardizer.rs`: [`Standardizer`], `(x − mean) / std`.
+//! - `images.rs`: [`ImageSet`], square images from pixel columns, and the
+//!   bundled [`digits`].
+//! - `stratified.rs`: [`stratified_split`].
 //! - here: the bundled breast-cancer data, in the crate's `data/` folder.
 
 mod csv_text;
 mod dataset;
+mod images;
 mod line_blocks;
 mod numeric_csv;
 mod standardizer;
+mod stratified;
 mod table;
 
 pub use csv_text::{CsvText, Delimiter, quote};
 pub use dataset::{Dataset, Labels, ReadOptions};
+pub use images::{DIGITS_CSV, ImageSet, digits};
 pub use line_blocks::LineBlocks;
 pub use numeric_csv::ProgressFn;
 pub use standardizer::Standardizer;
+pub use stratified::stratified_split;
 pub use table::Table;
 
 use csv_text::data_error;

@@ -6,6 +6,7 @@
 //! - `centering` (claim ②): σ's outputs are not zero-centred, so a neuron's
 //!   incoming weight gradients all share one sign, and gradient descent
 //!   zig-zags.
+//! - `cnn`: claims ① and ② again, on a deep stack of convolutions.
 //! - `cost` (claim ③): exp makes σ slower than ReLU; by how much, measured here.
 //! - `all`: the three, with every figure and a `report.md`, into a folder.
 //!
@@ -20,6 +21,7 @@ use anyhow::{Context, Result};
 use crate::charts;
 
 pub mod centering;
+pub mod cnn;
 pub mod cost;
 pub mod report;
 pub mod saturation;
@@ -41,6 +43,8 @@ pub enum Claim {
     Saturation(saturation::Args),
     /// Claim ②: sigmoid outputs are not zero-centred; gradients share one sign.
     Centering(centering::Args),
+    /// Claims ① and ② on a deep CNN (8 convolutions on the 8×8 digits).
+    Cnn(cnn::Args),
     /// Claim ③: the cost of exp; σ against ReLU, tanh and the naive formula.
     Cost(cost::Args),
     /// All three, writing every figure and report.md into --out-dir.
@@ -88,6 +92,7 @@ pub fn run(args: &Args) -> Result<()> {
     match &args.claim {
         Claim::Saturation(a) => saturation::run(a),
         Claim::Centering(a) => centering::run(a),
+        Claim::Cnn(a) => cnn::run(a),
         Claim::Cost(a) => cost::run(a),
         Claim::All(a) => run_all(a),
     }
@@ -158,6 +163,15 @@ fn run_all(args: &AllArgs) -> Result<()> {
         &args.out_dir.join(figure("zigzag")),
         &centering::zigzag_chart(&cen.zigzag),
     )?;
+    let cnn = cnn::measure(args.seeds.min(cnn::DEFAULT_SEEDS))?;
+    charts::save(
+        &args.out_dir.join(figure("cnn_saturation")),
+        &cnn::chart(&cnn),
+    )?;
+    charts::save(
+        &args.out_dir.join(figure("cnn_centering")),
+        &cnn::centering_chart(&cnn),
+    )?;
     let cost = cost::measure(&args.cost)?;
     charts::save(&args.out_dir.join(figure("cost")), &cost::chart(&cost))?;
 
@@ -166,6 +180,7 @@ fn run_all(args: &AllArgs) -> Result<()> {
         zone: &zone,
         saturation: &sat,
         centering: &cen,
+        cnn: &cnn,
         cost: &cost,
     };
     let report_path = args.out_dir.join("report.md");
@@ -181,11 +196,13 @@ fn run_all(args: &AllArgs) -> Result<()> {
         writeln!(out)?;
         centering::write_table(&mut out, &cen)?;
         writeln!(out)?;
+        cnn::write_table(&mut out, &cnn)?;
+        writeln!(out)?;
         cost::write_table(&mut out, &cost)?;
         writeln!(out)?;
         writeln!(
             out,
-            "wrote {} (figures: sigmoid, saturation, centering, zigzag, cost .{ext})",
+            "wrote {} (figures: sigmoid, saturation, centering, zigzag, cnn_saturation, cnn_centering, cost .{ext})",
             report_path.display()
         )?;
     }

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::centering::Centering;
+use super::cnn::Cnn;
 use super::cost::Cost;
 use super::saturation::{self, Saturation, format_ratio};
 use crate::safety_zone::SafetyZone;
@@ -20,6 +21,7 @@ pub struct Report<'a> {
     pub zone: &'a SafetyZone,
     pub saturation: &'a Saturation,
     pub centering: &'a Centering,
+    pub cnn: &'a Cnn,
     pub cost: &'a Cost,
 }
 
@@ -63,6 +65,7 @@ impl Report<'_> {
         )?;
         self.write_saturation(md)?;
         self.write_centering(md)?;
+        self.write_cnn(md)?;
         self.write_cost(md)?;
         Ok(())
     }
@@ -218,6 +221,58 @@ impl Report<'_> {
                 pos.final_distance,
                 100.0 * cen.same_direction_steps,
                 cen.final_distance
+            )?;
+        }
+        Ok(())
+    }
+
+    fn write_cnn(&self, md: &mut String) -> std::fmt::Result {
+        let c = self.cnn;
+        let ext = self.figure_ext;
+        writeln!(md, "## ① and ② after a convolution\n")?;
+        writeln!(
+            md,
+            "The same measurements on a CNN: {} convolutions of {} filters (3×3, `same`) on \
+             the first {} bundled 8×8 digits (pixels / 16), then Flatten and a sigmoid output, \
+             at initialisation, median of {} seeds. A convolution is a matrix product over \
+             image patches, and the activation is applied after it exactly as after a Dense \
+             layer.\n",
+            c.conv_layers, c.filters, c.batch, c.seeds
+        )?;
+        writeln!(md, "![CNN gradient norm per layer](cnn_saturation.{ext})\n")?;
+        writeln!(md, "![CNN convolution outputs](cnn_centering.{ext})\n")?;
+        writeln!(
+            md,
+            "| activation | conv 1 / conv {} gradient norm | mean output | single-signed filter gradients per image |",
+            c.conv_layers
+        )?;
+        writeln!(md, "|---|---:|---:|---:|")?;
+        for row in &c.activations {
+            writeln!(
+                md,
+                "| {} | {} | {:+.3} | {:.1}% |",
+                row.activation,
+                format_ratio(row.median_ratio),
+                row.mean,
+                100.0 * row.single_sign_per_example
+            )?;
+        }
+        writeln!(md)?;
+        if let (Some(sig), Some(tanh)) = (c.row("sigmoid"), c.row("tanh")) {
+            writeln!(
+                md,
+                "With sigmoid convolutions the first one receives {} of the gradient of the \
+                 last (tanh: {}); their outputs average {:+.2} (tanh {:+.2}), and {:.0}% of the \
+                 filters' gradients are single-signed for one image (tanh {:.0}%). The share is \
+                 lower than in the MLP because a filter's gradient sums input patches times \
+                 the output gradient at every position, whose sign varies over the image; \
+                 with positive inputs it is one-signed whenever that sign does not.\n",
+                format_ratio(sig.median_ratio),
+                format_ratio(tanh.median_ratio),
+                sig.mean,
+                tanh.mean,
+                100.0 * sig.single_sign_per_example,
+                100.0 * tanh.single_sign_per_example
             )?;
         }
         Ok(())

@@ -9,6 +9,7 @@
 //! - here: the options, the model, the run and its warnings.
 
 mod data;
+mod images;
 mod lbfgs;
 mod progress;
 mod report;
@@ -31,10 +32,11 @@ use report::{DataInfo, EpochTimes, ModelInfo, Report, TestMetrics};
 /// Train a binary classifier (logistic regression, or an MLP with --hidden).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sigmoid train\n  sigmoid train --hidden 16,16 --optimizer adam --lr 0.001 --epochs 200\n  sigmoid train --data my.csv --target label --save model.safetensors\n  sigmoid train --data my.tsv --target churned --positive yes\n  sigmoid train --data big.csv --optimizer lbfgs --tol 1e-5\n  sigmoid predict --model model.safetensors --data new.csv\n\nChoosing an optimizer:\n  sgd (the default) and adam take mini-batch steps for --epochs passes, as Keras does: for\n  networks with many parameters, or when a few epochs already learn most of the data.\n  lbfgs trains on all rows at once until the gradient is within --tol (or --max-iter\n  iterations): for logistic regression and small networks on data that fits in memory, it\n  reaches the optimum in a few dozen passes over the data, with no learning rate to tune, and\n  its result does not depend on shuffling or the number of threads."
+    after_help = "Examples:\n  sigmoid train\n  sigmoid train --hidden 16,16 --optimizer adam --lr 0.001 --epochs 200\n  sigmoid train --data my.csv --target label --save model.safetensors\n  sigmoid train --data my.tsv --target churned --positive yes\n  sigmoid train --data big.csv --optimizer lbfgs --tol 1e-5\n  sigmoid train --data digits --conv 8,16 --activation relu --optimizer adam --lr 0.001\n  sigmoid predict --model model.safetensors --data new.csv\n\nChoosing an optimizer:\n  sgd (the default) and adam take mini-batch steps for --epochs passes, as Keras does: for\n  networks with many parameters, or when a few epochs already learn most of the data.\n  lbfgs trains on all rows at once until the gradient is within --tol (or --max-iter\n  iterations): for logistic regression and small networks on data that fits in memory, it\n  reaches the optimum in a few dozen passes over the data, with no learning rate to tune, and\n  its result does not depend on shuffling or the number of threads."
 )]
 pub struct Args {
-    /// CSV file with a header row [default: the bundled breast-cancer data].
+    /// CSV file with a header row [default: the bundled breast-cancer data];
+    /// `digits` is the bundled 8×8 digits (images; odd against even unless --positive).
     #[arg(long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,
     /// The label column: 0/1, or two values such as yes/no [default: the last column].
@@ -54,6 +56,14 @@ pub struct Args {
     /// [default: 0.2; for the bundled data, the Keras reference's 20% split].
     #[arg(long, value_name = "FRACTION")]
     pub test_fraction: Option<f64>,
+    /// A CNN: per value, a 3×3 `same` convolution with that many filters
+    /// (and --activation), then a 2×2 max pool; then Flatten, the --hidden
+    /// layers and the output. Needs image data: --data digits, or a CSV whose
+    /// columns other than the label are the pixels of square images
+    /// (row-major); --positive then lists the classes that are 1 (e.g.
+    /// 0,2,4; default: the odd ones), and the test split is stratified.
+    #[arg(long, value_delimiter = ',', value_name = "FILTERS")]
+    pub conv: Vec<usize>,
     /// Hidden layer sizes, e.g. 16,16 [default: none, logistic regression].
     #[arg(long, value_delimiter = ',', value_name = "UNITS")]
     pub hidden: Vec<usize>,
@@ -155,6 +165,9 @@ fn check_options(args: &Args) -> Result<()> {
     if args.hidden.contains(&0) {
         bail!("--hidden: every layer needs at least one unit");
     }
+    if args.conv.contains(&0) {
+        bail!("--conv: every convolution needs at least one filter");
+    }
     if args.epochs == 0 {
         bail!("--epochs must be at least 1");
     }
@@ -173,9 +186,15 @@ fn check_options(args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// The network: the hidden layers, then one sigmoid output.
-fn build_model(args: &Args, inputs: usize) -> Result<(Sequential, f32)> {
-    let mut model = Sequential::with_seed(inputs, args.seed);
+/// The network: the --conv layers (for images), the hidden layers, then one
+/// sigmoid output.
+fn build_model(args: &Args, input_shape: &[usize]) -> Result<(Sequential, f32)> {
+    let mut model = Sequential::with_input_shape(input_shape, args.seed)?;
+    if !args.conv.is_empty() {
+        for layer in images::conv_layers(args) {
+            model.try_add(layer).context("--conv")?;
+        }
+    }
     for &units in &args.hidden {
         model.add(
             Dense::new(units)
@@ -247,19 +266,34 @@ pub fn run(args: &Args) -> Result<()> {
 
 fn train(args: &Args) -> Result<()> {
     let load_start = std::time::Instant::now();
+    let (loaded, image_shape) = if images::wanted(args) {
+        let images = images::load(args)?;
+        (images.loaded, Some(images.shape))
+    } else {
+        (data::load(args)?, None)
+    };
     let data::Loaded {
         mut train,
         mut test,
         source,
         split,
-    } = data::load(args)?;
+    } = loaded;
     // In place: training holds one copy of the matrix.
-    let scaler = Standardizer::fit(&train.features);
+    let scaler = if image_shape.is_some() {
+        images::scaler(&train)
+    } else {
+        Standardizer::fit(&train.features)
+    };
     scaler.transform_inplace(&mut train.features);
     scaler.transform_inplace(&mut test.features);
     let (x_train, x_test) = (&train.features, &test.features);
     let load_ms = load_start.elapsed().as_secs_f64() * 1e3;
-    let (mut model, lr) = build_model(args, train.n_features())?;
+    // Images are images to a CNN; an MLP sees their pixels as features.
+    let input_shape = match image_shape {
+        Some(shape) if !args.conv.is_empty() => Vec::from(shape),
+        _ => vec![train.n_features()],
+    };
+    let (mut model, lr) = build_model(args, &input_shape)?;
     let data_info = DataInfo {
         source,
         target: train.target_names[0].clone(),
@@ -274,7 +308,7 @@ fn train(args: &Args) -> Result<()> {
         layers: model
             .layers()
             .iter()
-            .map(|l| format!("Dense({}, {})", l.units(), l.activation_fn()))
+            .map(sigmoid_nn::Layer::describe)
             .collect(),
         parameters: model.param_count(),
         optimizer: args.optimizer.name().into(),
@@ -290,6 +324,9 @@ fn train(args: &Args) -> Result<()> {
             &model_info,
             train.n_features(),
         )?;
+        if image_shape.is_some() {
+            print!("{}", model.summary());
+        }
     }
 
     let (history, lbfgs) = if args.optimizer == OptimizerKind::Lbfgs {

@@ -1,0 +1,191 @@
+//! [`MaxPooling2D`]: the maximum over each window, per channel.
+
+use ndarray::{Array1, Array2, ArrayView2};
+
+use crate::padding::Window;
+use crate::{LayerTrace, Padding};
+
+/// A 2-D max-pooling layer, as Keras' `MaxPooling2D(pool_size=(2, 2),
+/// strides=None, padding="valid")` with channels-last data: each output is
+/// the largest input in its window, channel by channel. The strides default
+/// to the pool size. With `same` padding the padded positions never win (the
+/// split of [`Padding`]'s rule, bottom and right taking the extra). No
+/// parameters; the gradient of each output goes to the first largest input
+/// of its window (in row-major window order).
+///
+/// ```
+/// use sigmoid_nn::{MaxPooling2D, Sequential};
+///
+/// let mut model = Sequential::with_input_shape(&[5, 5, 3], 0)?;
+/// model.try_add(MaxPooling2D::new((2, 2)))?;
+/// assert_eq!(model.output_shape(), [2, 2, 3]);
+/// // A pool larger than its input is an error that names both.
+/// let e = model.try_add(MaxPooling2D::new((3, 3))).unwrap_err();
+/// assert!(e.to_string().contains("(None, 2, 2, 3)"), "{e}");
+/// # Ok::<(), sigmoid_nn::NnError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaxPooling2D {
+    pool_size: (usize, usize),
+    strides: (usize, usize),
+    padding: Padding,
+    input_shape: Option<[usize; 3]>,
+    /// Always empty: this layer has no parameters (see `Layer::kernel`).
+    pub(crate) no_kernel: Array2<f32>,
+    pub(crate) no_bias: Array1<f32>,
+}
+
+impl MaxPooling2D {
+    /// Pools windows of `pool_size` (height, width), strides equal to it, `valid` padding.
+    ///
+    /// # Panics
+    /// If a pool dimension is 0.
+    #[track_caller]
+    pub fn new(pool_size: (usize, usize)) -> Self {
+        assert!(
+            pool_size.0 > 0 && pool_size.1 > 0,
+            "MaxPooling2D::new: the pool size must be at least (1, 1), not {pool_size:?}"
+        );
+        MaxPooling2D {
+            pool_size,
+            strides: pool_size,
+            padding: Padding::Valid,
+            input_shape: None,
+            no_kernel: Array2::zeros((0, 0)),
+            no_bias: Array1::zeros(0),
+        }
+    }
+
+    /// Sets the strides (builder style; default: the pool size).
+    ///
+    /// # Panics
+    /// If a stride is 0.
+    #[must_use]
+    #[track_caller]
+    pub fn strides(mut self, strides: (usize, usize)) -> Self {
+        assert!(
+            strides.0 > 0 && strides.1 > 0,
+            "MaxPooling2D::strides: strides must be at least (1, 1), not {strides:?}"
+        );
+        self.strides = strides;
+        self
+    }
+
+    /// Sets the padding (builder style).
+    #[must_use]
+    pub fn padding(mut self, padding: Padding) -> Self {
+        self.padding = padding;
+        self
+    }
+
+    /// The window (height, width).
+    pub fn pool_size(&self) -> (usize, usize) {
+        self.pool_size
+    }
+
+    /// The strides (height, width).
+    pub fn stride_size(&self) -> (usize, usize) {
+        self.strides
+    }
+
+    /// The padding.
+    pub fn padding_mode(&self) -> Padding {
+        self.padding
+    }
+
+    /// The input shape (height, width, channels), once added to a model.
+    pub fn input_shape(&self) -> Option<[usize; 3]> {
+        self.input_shape
+    }
+
+    /// The output shape, once added to a model.
+    pub fn output_shape(&self) -> Option<[usize; 3]> {
+        self.window().map(|w| [w.out_h, w.out_w, w.channels])
+    }
+
+    fn window(&self) -> Option<Window> {
+        Window::new(
+            self.input_shape?,
+            self.pool_size,
+            self.stride_size(),
+            self.padding,
+        )
+    }
+
+    /// Fixes the input shape; returns the output shape, or what does not fit.
+    pub(crate) fn build(&mut self, input: [usize; 3]) -> Result<[usize; 3], String> {
+        let Some(w) = Window::new(input, self.pool_size, self.stride_size(), self.padding) else {
+            return Err(format!(
+                "the pool {:?} is larger than the input and the padding is \"valid\"",
+                self.pool_size
+            ));
+        };
+        self.input_shape = Some(input);
+        Ok([w.out_h, w.out_w, w.channels])
+    }
+
+    /// For each window and channel, the index (in the image's row) of its first
+    /// largest input; `f` gets (output index in the row, input index).
+    fn for_each_argmax(w: &Window, image: &[f32], mut f: impl FnMut(usize, usize)) {
+        let c = w.channels;
+        for oy in 0..w.out_h {
+            for ox in 0..w.out_w {
+                for ch in 0..c {
+                    let mut best: Option<(usize, f32)> = None;
+                    for ky in 0..w.kh {
+                        let Some(iy) = Window::source(oy, ky, w.sh, w.pad_top, w.in_h) else {
+                            continue;
+                        };
+                        for kx in 0..w.kw {
+                            if let Some(ix) = Window::source(ox, kx, w.sw, w.pad_left, w.in_w) {
+                                let at = (iy * w.in_w + ix) * c + ch;
+                                if best.is_none_or(|(_, v)| image[at] > v) {
+                                    best = Some((at, image[at]));
+                                }
+                            }
+                        }
+                    }
+                    let (at, _) = best.expect("every window covers at least one input");
+                    f((oy * w.out_w + ox) * c + ch, at);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn forward(&self, x: ArrayView2<'_, f32>) -> LayerTrace {
+        let w = self.window().expect("built before use");
+        let x = x.as_standard_layout();
+        let mut output = Array2::<f32>::zeros((x.nrows(), w.positions() * w.channels));
+        for (image, out) in x.rows().into_iter().zip(output.rows_mut()) {
+            let image = image.to_slice().expect("standard layout");
+            let out = out.into_slice().expect("standard layout");
+            Self::for_each_argmax(&w, image, |o, i| out[o] = image[i]);
+        }
+        LayerTrace {
+            pre_activation: output.clone(),
+            output,
+        }
+    }
+
+    /// d loss / d input from d loss / d output.
+    pub(crate) fn backward(
+        &self,
+        x: ArrayView2<'_, f32>,
+        d_out: ArrayView2<'_, f32>,
+    ) -> Array2<f32> {
+        let w = self.window().expect("built before use");
+        let x = x.as_standard_layout();
+        let mut d_input = Array2::<f32>::zeros(x.raw_dim());
+        for ((image, d_in), d_o) in x
+            .rows()
+            .into_iter()
+            .zip(d_input.rows_mut())
+            .zip(d_out.rows())
+        {
+            let image = image.to_slice().expect("standard layout");
+            let d_in = d_in.into_slice().expect("standard layout");
+            Self::for_each_argmax(&w, image, |o, i| d_in[i] += d_o[o]);
+        }
+        d_input
+    }
+}
