@@ -37,9 +37,9 @@ pub struct FitOptions<'a> {
     pub validation_split: f64,
     /// The shuffling seed (default: derived from the model's seed).
     pub seed: Option<u64>,
-    validation_data: Option<(ArrayView2<'a, f32>, ArrayView2<'a, f32>)>,
+    pub(crate) validation_data: Option<(ArrayView2<'a, f32>, ArrayView2<'a, f32>)>,
     sample_weight: Option<ArrayView1<'a, f32>>,
-    callbacks: Vec<Box<dyn Callback + 'a>>,
+    pub(crate) callbacks: Vec<Box<dyn Callback + 'a>>,
 }
 
 impl Default for FitOptions<'_> {

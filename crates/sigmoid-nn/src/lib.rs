@@ -135,6 +135,7 @@ mod conv2d;
 pub mod data;
 mod error;
 mod fit;
+mod fit_batches;
 mod flatten;
 mod history;
 mod im2col;
@@ -157,6 +158,7 @@ pub use callbacks::{BatchLogs, Callback, EarlyStopping, EpochLogs, Monitor, Trai
 pub use conv2d::Conv2D;
 pub use error::NnError;
 pub use fit::FitOptions;
+pub use fit_batches::Batch;
 pub use flatten::Flatten;
 pub use history::History;
 pub use io::{ARCHITECTURE_KEY, write_atomic};

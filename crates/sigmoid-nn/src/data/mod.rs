@@ -21,12 +21,15 @@
 //! - `numeric_csv.rs`: the fast path of [`Dataset`]'s readers for files of
 //!   numbers with a 0/1 label: [`LineBlocks`] of a few MiB (`line_blocks.rs`)
 //!   parsed in parallel straight into the matrix.
+//! - `csv_stream.rs`: [`CsvStream`], a file too large for memory, read in
+//!   blocks each epoch, shuffled within a buffer, split by [`TestRows`].
 //! - `standardizer.rs`: [`Standardizer`], `(x − mean) / std`.
 //! - `images.rs`: [`ImageSet`], square images from pixel columns, and the
 //!   bundled [`digits`].
 //! - `stratified.rs`: [`stratified_split`].
 //! - here: the bundled breast-cancer data, in the crate's `data/` folder.
 
+mod csv_stream;
 mod csv_text;
 mod dataset;
 mod images;
@@ -36,6 +39,7 @@ mod standardizer;
 mod stratified;
 mod table;
 
+pub use csv_stream::{CsvStream, StreamBatches, StreamPart, TestRows};
 pub use csv_text::{CsvText, Delimiter, quote};
 pub use dataset::{Dataset, Labels, ReadOptions};
 pub use images::{DIGITS_CSV, ImageSet, digits};

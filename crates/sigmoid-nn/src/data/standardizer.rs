@@ -58,6 +58,13 @@ impl Standardizer {
                 *s += (f64::from(v) - m).powi(2);
             }
         }
+        Self::from_sums(&means, &squares, n)
+    }
+
+    /// The standardizer of `n` rows with these means and sums of squared
+    /// deviations from the mean, per feature (what [`fit`](Standardizer::fit)
+    /// computes, for data that is read in parts).
+    pub fn from_sums(means: &[f64], squares: &[f64], n: f64) -> Self {
         let mean: Vec<f32> = means.iter().map(|&m| m as f32).collect();
         let std: Vec<f32> = squares
             .iter()
