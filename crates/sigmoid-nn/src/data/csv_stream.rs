@@ -92,6 +92,7 @@ pub struct CsvStream {
     split: Option<TestRows>,
     train_rows: usize,
     test_rows: usize,
+    train_ones: usize,
     standardizer: Standardizer,
 }
 
@@ -173,6 +174,7 @@ impl CsvStream {
             split,
             train_rows: 0,
             test_rows: 0,
+            train_ones: 0,
             standardizer: Standardizer {
                 mean: Array1::zeros(width),
                 std: Array1::ones(width),
@@ -180,14 +182,16 @@ impl CsvStream {
         };
         // Pass 1: check every row, count, sum the training rows.
         let mut sums = vec![0.0_f64; width];
-        let (mut train, mut test) = (0, 0);
+        let (mut train, mut test, mut ones) = (0, 0, 0);
         stream.for_each_block(StreamPart::All, false, |block, _| {
-            for (row, &index) in block.features.chunks_exact(width).zip(&block.row_numbers) {
+            let rows = block.features.chunks_exact(width).zip(&block.labels);
+            for ((row, &label), &index) in rows.zip(&block.row_numbers) {
                 if split.is_some_and(|s| s.contains(index)) {
                     test += 1;
                     continue;
                 }
                 train += 1;
+                ones += usize::from(label > 0.5);
                 for (s, &v) in sums.iter_mut().zip(row) {
                     *s += f64::from(v);
                 }
@@ -196,6 +200,7 @@ impl CsvStream {
         })?;
         stream.train_rows = train;
         stream.test_rows = test;
+        stream.train_ones = ones;
         if train == 0 || (split.is_some() && test == 0) {
             return Err(NnError::InvalidArgument(format!(
                 "{source}: {train} training rows and {test} test rows; the split leaves \
@@ -231,6 +236,27 @@ impl CsvStream {
     /// The number of test rows (0 without a split).
     pub fn test_rows(&self) -> usize {
         self.test_rows
+    }
+
+    /// The training rows per class: [label 0, label 1].
+    pub fn class_counts(&self) -> [usize; 2] {
+        [self.train_rows - self.train_ones, self.train_ones]
+    }
+
+    /// The same file standardised by `standardizer` (another file's, for a
+    /// test set).
+    ///
+    /// # Panics
+    /// If `standardizer` does not have one entry per feature.
+    #[must_use]
+    pub fn with_standardizer(mut self, standardizer: Standardizer) -> Self {
+        assert_eq!(
+            standardizer.mean.len(),
+            self.layout.n_features(),
+            "CsvStream::with_standardizer: wrong number of features"
+        );
+        self.standardizer = standardizer;
+        self
     }
 
     /// The feature columns, in file order.

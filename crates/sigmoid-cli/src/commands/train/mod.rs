@@ -6,6 +6,7 @@
 //! - `lbfgs.rs`: `--optimizer lbfgs`, its options and report;
 //! - `progress.rs`: the Keras-style progress display;
 //! - `report.rs`: what is printed (text or JSON);
+//! - `stream.rs`: `--stream` and `--memory-limit`, for files larger than memory;
 //! - here: the options, the model, the run and its warnings.
 
 mod data;
@@ -13,12 +14,13 @@ mod images;
 mod lbfgs;
 mod progress;
 mod report;
+mod stream;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use sigmoid_nn::data::{Dataset, Delimiter, Standardizer};
+use sigmoid_nn::data::{Delimiter, Labels, Standardizer};
 use sigmoid_nn::{
     Activation, Adam, Dense, FitOptions, History, Loss, Metric, Optimizer, Sequential, Sgd,
 };
@@ -111,6 +113,17 @@ pub struct Args {
     /// Threads for training and evaluation [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Read the --data file in blocks every epoch instead of loading it, for files larger
+    /// than memory: memory stays within --memory-limit (default 256M) whatever the file's
+    /// size. Rows are shuffled within a buffer of a quarter of the limit; the test rows are
+    /// --test FILE, or about --test-fraction of the rows chosen by a hash of the row number.
+    /// Needs numbers only, with a 0/1 label column.
+    #[arg(long)]
+    pub stream: bool,
+    /// Stream (see --stream) when the data would take more memory than this in memory,
+    /// e.g. 256M or 4G; with --stream, the memory to keep to.
+    #[arg(long, value_name = "SIZE", value_parser = stream::parse_size)]
+    pub memory_limit: Option<u64>,
     /// Save the model (and the standardisation statistics) to this safetensors file.
     #[arg(long, value_name = "FILE.safetensors")]
     pub save: Option<PathBuf>,
@@ -217,10 +230,9 @@ fn build_model(args: &Args, input_shape: &[usize]) -> Result<(Sequential, f32)> 
 /// Warnings about the training data and the run: a single class, and a
 /// training loss that ended worse than always predicting the class
 /// frequencies (what a diverging run does).
-fn warnings(train: &Dataset, history: &History, lr: f32) -> Vec<String> {
+fn warnings(class_counts: [usize; 2], labels: &Labels, history: &History, lr: f32) -> Vec<String> {
     let mut out = Vec::new();
-    let [zeros, ones] = train.class_counts();
-    let labels = &train.labels;
+    let [zeros, ones] = class_counts;
     if zeros == 0 || ones == 0 {
         let only = if zeros == 0 {
             &labels.positive
@@ -232,7 +244,7 @@ fn warnings(train: &Dataset, history: &History, lr: f32) -> Vec<String> {
         ));
         return out;
     }
-    let p = ones as f64 / train.len() as f64;
+    let p = ones as f64 / (zeros + ones) as f64;
     let baseline = -(p * p.ln() + (1.0 - p) * (1.0 - p).ln());
     if let Some(&last) = history.loss.last()
         && (last > baseline || last.is_nan())
@@ -265,6 +277,9 @@ pub fn run(args: &Args) -> Result<()> {
 }
 
 fn train(args: &Args) -> Result<()> {
+    if stream::wanted(args)? {
+        return stream::run(args);
+    }
     let load_start = std::time::Instant::now();
     let (loaded, image_shape) = if images::wanted(args) {
         let images = images::load(args)?;
@@ -304,19 +319,7 @@ fn train(args: &Args) -> Result<()> {
         split,
         load_ms,
     };
-    let model_info = ModelInfo {
-        layers: model
-            .layers()
-            .iter()
-            .map(sigmoid_nn::Layer::describe)
-            .collect(),
-        parameters: model.param_count(),
-        optimizer: args.optimizer.name().into(),
-        learning_rate: lr,
-        epochs: args.epochs,
-        batch_size: args.batch_size,
-        seed: args.seed,
-    };
+    let model_info = model_info(args, &model, lr);
     if !args.json {
         report::write_header(
             &mut io::stdout().lock(),
@@ -344,39 +347,92 @@ fn train(args: &Args) -> Result<()> {
         }
         (model.fit(x_train, &train.targets, options)?, None)
     };
-    let mut warnings = warnings(&train, &history, lr);
+    let mut warnings = warnings(train.class_counts(), &train.labels, &history, lr);
     warnings.extend(lbfgs.as_ref().and_then(lbfgs::LbfgsInfo::warning));
-    for w in &warnings {
+    let test_metrics = model.evaluate(x_test, &test.targets)?;
+    let confusion_matrix = confusion(&model.predict(x_test)?, &test.targets);
+    finish(
+        args,
+        data_info,
+        model_info,
+        Finished {
+            model,
+            scaler,
+            features: train.feature_names.clone(),
+            target: train.target_names[0].clone(),
+            labels: train.labels.clone(),
+            history,
+            lbfgs,
+            warnings,
+            test: test_metrics,
+            test_rows: test.len(),
+            confusion: confusion_matrix,
+        },
+    )
+}
+
+/// The model info of the report.
+fn model_info(args: &Args, model: &Sequential, lr: f32) -> ModelInfo {
+    ModelInfo {
+        layers: model
+            .layers()
+            .iter()
+            .map(sigmoid_nn::Layer::describe)
+            .collect(),
+        parameters: model.param_count(),
+        optimizer: args.optimizer.name().into(),
+        learning_rate: lr,
+        epochs: args.epochs,
+        batch_size: args.batch_size,
+        seed: args.seed,
+    }
+}
+
+/// What a run has at its end, in memory or streamed.
+struct Finished {
+    model: Sequential,
+    scaler: Standardizer,
+    features: Vec<String>,
+    target: String,
+    labels: Labels,
+    history: History,
+    lbfgs: Option<lbfgs::LbfgsInfo>,
+    warnings: Vec<String>,
+    test: sigmoid_nn::Evaluation,
+    test_rows: usize,
+    confusion: [[usize; 2]; 2],
+}
+
+/// Prints the warnings, saves the model if asked, and writes the report.
+fn finish(args: &Args, data_info: DataInfo, model_info: ModelInfo, run: Finished) -> Result<()> {
+    for w in &run.warnings {
         eprintln!("warning: {w}");
     }
-
-    let eval = model.evaluate(x_test, &test.targets)?;
-    let confusion_matrix = confusion(&model.predict(x_test)?, &test.targets);
     let saved = match &args.save {
         Some(path) => {
             let file = SavedModel {
-                model,
-                scaler: Some(scaler),
-                features: Some(train.feature_names.clone()),
-                target: Some(train.target_names[0].clone()),
-                labels: train.labels.clone(),
+                model: run.model,
+                scaler: Some(run.scaler),
+                features: Some(run.features),
+                target: Some(run.target),
+                labels: run.labels,
             };
             file.save(path)?;
             Some(path.display().to_string())
         }
         None => None,
     };
-
-    let times = &history.epoch_seconds;
+    let times = &run.history.epoch_seconds;
     let total: f64 = times.iter().sum();
+    let confusion_matrix = run.confusion;
     let report = Report {
         data: data_info,
         model: model_info,
         test: TestMetrics {
-            loss: eval.loss,
-            accuracy: eval.accuracy,
+            loss: run.test.loss,
+            accuracy: run.test.accuracy,
             correct: confusion_matrix[0][0] + confusion_matrix[1][1],
-            rows: test.len(),
+            rows: run.test_rows,
             confusion_matrix,
         },
         epoch_ms: EpochTimes {
@@ -384,10 +440,10 @@ fn train(args: &Args) -> Result<()> {
             mean: total / times.len().max(1) as f64 * 1e3,
             total: total * 1e3,
         },
-        history,
-        lbfgs,
+        history: run.history,
+        lbfgs: run.lbfgs,
         saved,
-        warnings,
+        warnings: run.warnings,
     };
     let mut out = io::stdout().lock();
     if args.json {
