@@ -1,16 +1,13 @@
 //! Training: [`FitOptions`] and [`Sequential::fit`], the mini-batch loop.
 
-use std::ops::ControlFlow;
-use std::time::Instant;
-
 use ndarray::{ArrayView1, ArrayView2, AsArray, Axis, Ix2, s};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use crate::batches::with_batches;
-use crate::callbacks::{BatchLogs, Callback, EpochLogs, TrainBegin};
-use crate::loss::loss_grad;
+use crate::callbacks::{Callback, TrainBegin};
+use crate::epoch::Epoch;
 use crate::{History, Metric, NnError, Sequential};
 
 /// Options of [`Sequential::fit`], with Keras' defaults: 1 epoch, batch size
@@ -236,91 +233,27 @@ impl Sequential {
         }
         let mut history = History::default();
         let result = with_batches(x_train, y_train, w_train, batch_size, shuffle, |batches| {
-            for epoch in 1..=epochs {
-                let start = Instant::now();
+            for number in 1..=epochs {
+                let mut epoch = Epoch::begin(number, outputs, accuracy);
                 for cb in &mut callbacks {
-                    cb.on_epoch_begin(epoch);
+                    cb.on_epoch_begin(number);
                 }
                 if shuffle {
                     order.shuffle(&mut rng);
                 }
                 batches.epoch(&order);
-                let (mut loss_sum, mut correct, mut seen) = (0.0_f64, 0_usize, 0_usize);
                 for (b, rows) in order.chunks(batch_size).enumerate() {
-                    let (xv, yv, wv) = batches.next(rows);
-                    let traces = self.forward_batch(xv);
-                    let lg = loss_grad(
-                        self.last_layer(),
-                        traces.last().expect("non-empty"),
-                        yv,
-                        wv,
-                        true,
-                    );
-                    if !lg.loss.is_finite() {
-                        return Err(NnError::NonFiniteLoss {
-                            epoch,
-                            batch: b + 1,
-                            value: lg.loss,
-                        });
-                    }
-                    let grads = self.backward(xv, &traces, lg.d_pre);
-                    state.apply(&optimizer, &mut self.layers, &grads);
-                    let m = rows.len();
-                    loss_sum += lg.loss * m as f64;
-                    correct += lg.correct;
-                    seen += m;
-                    if !callbacks.is_empty() {
-                        let logs = BatchLogs {
-                            epoch,
-                            batch: b + 1,
-                            size: m,
-                            loss: lg.loss,
-                            running_loss: loss_sum / seen as f64,
-                            running_accuracy: if accuracy {
-                                correct as f64 / (seen * outputs) as f64
-                            } else {
-                                f64::NAN
-                            },
-                            layers: &self.layers,
-                        };
-                        for cb in &mut callbacks {
-                            cb.on_batch_end(&logs);
-                        }
-                    }
+                    let batch = batches.next(rows);
+                    self.train_step(
+                        &mut state,
+                        &optimizer,
+                        &mut epoch,
+                        b + 1,
+                        batch,
+                        &mut callbacks,
+                    )?;
                 }
-                let loss = loss_sum / seen as f64;
-                let acc = correct as f64 / (seen * outputs) as f64;
-                history.loss.push(loss);
-                if accuracy {
-                    history.accuracy.push(acc);
-                }
-                let (mut val_loss, mut val_accuracy) = (None, None);
-                if let Some((vx, vy)) = validation {
-                    let e = self.evaluate(vx, vy)?;
-                    history.val_loss.push(e.loss);
-                    val_loss = Some(e.loss);
-                    if accuracy {
-                        history.val_accuracy.push(e.accuracy);
-                        val_accuracy = Some(e.accuracy);
-                    }
-                }
-                let seconds = start.elapsed().as_secs_f64();
-                history.epoch_seconds.push(seconds);
-                let logs = EpochLogs {
-                    epoch,
-                    loss,
-                    accuracy: if accuracy { acc } else { f64::NAN },
-                    val_loss,
-                    val_accuracy,
-                    seconds,
-                    layers: &self.layers,
-                };
-                let mut stop = false;
-                for cb in &mut callbacks {
-                    stop |= cb.on_epoch_end(&logs) == ControlFlow::Break(());
-                }
-                if stop {
-                    history.stopped_epoch = Some(epoch);
+                if self.end_epoch(epoch, &mut history, validation, &mut callbacks)? {
                     break;
                 }
             }

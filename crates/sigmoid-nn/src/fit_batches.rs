@@ -2,13 +2,10 @@
 //! [`Sequential::fit_batches`], for data that does not sit in one matrix
 //! (a file streamed in blocks, a generator, another engine's partitions).
 
-use std::ops::ControlFlow;
-use std::time::Instant;
-
 use ndarray::{Array1, Array2};
 
-use crate::callbacks::{BatchLogs, EpochLogs, TrainBegin};
-use crate::loss::loss_grad;
+use crate::callbacks::TrainBegin;
+use crate::epoch::Epoch;
 use crate::{FitOptions, History, Metric, NnError, Sequential};
 
 /// One training step's rows: features (rows × inputs), targets (rows ×
@@ -101,10 +98,9 @@ impl Sequential {
         let outputs = self.output_dim();
         let mut history = History::default();
         let result = (|| {
-            for epoch in 1..=options.epochs {
-                let start = Instant::now();
-                let batches = epoch_batches(epoch)?.into_iter();
-                if epoch == 1 {
+            for number in 1..=options.epochs {
+                let batches = epoch_batches(number)?.into_iter();
+                if number == 1 {
                     let (low, high) = batches.size_hint();
                     let steps = high.unwrap_or(0).max(low);
                     for cb in &mut callbacks {
@@ -115,98 +111,40 @@ impl Sequential {
                         });
                     }
                 }
+                let mut epoch = Epoch::begin(number, outputs, accuracy);
                 for cb in &mut callbacks {
-                    cb.on_epoch_begin(epoch);
+                    cb.on_epoch_begin(number);
                 }
-                let (mut loss_sum, mut correct, mut seen) = (0.0_f64, 0_usize, 0_usize);
                 for (b, batch) in batches.enumerate() {
                     let batch = batch?;
                     let at = |e: NnError| match e {
                         NnError::Shape(m) => {
-                            NnError::Shape(format!("epoch {epoch}, batch {}: {m}", b + 1))
+                            NnError::Shape(format!("epoch {number}, batch {}: {m}", b + 1))
                         }
                         other => other,
                     };
                     self.check_xy(batch.x.view(), batch.y.view()).map_err(at)?;
-                    check_weights(&batch, epoch, b + 1)?;
-                    let traces = self.forward_batch(batch.x.view());
-                    let lg = loss_grad(
-                        self.last_layer(),
-                        traces.last().expect("checked non-empty"),
+                    check_weights(&batch, number, b + 1)?;
+                    let views = (
+                        batch.x.view(),
                         batch.y.view(),
                         batch.weight.as_ref().map(|w| w.view()),
-                        true,
                     );
-                    if !lg.loss.is_finite() {
-                        return Err(NnError::NonFiniteLoss {
-                            epoch,
-                            batch: b + 1,
-                            value: lg.loss,
-                        });
-                    }
-                    let grads = self.backward(batch.x.view(), &traces, lg.d_pre);
-                    state.apply(&optimizer, &mut self.layers, &grads);
-                    let m = batch.len();
-                    loss_sum += lg.loss * m as f64;
-                    correct += lg.correct;
-                    seen += m;
-                    if !callbacks.is_empty() {
-                        let logs = BatchLogs {
-                            epoch,
-                            batch: b + 1,
-                            size: m,
-                            loss: lg.loss,
-                            running_loss: loss_sum / seen as f64,
-                            running_accuracy: if accuracy {
-                                correct as f64 / (seen * outputs) as f64
-                            } else {
-                                f64::NAN
-                            },
-                            layers: &self.layers,
-                        };
-                        for cb in &mut callbacks {
-                            cb.on_batch_end(&logs);
-                        }
-                    }
+                    self.train_step(
+                        &mut state,
+                        &optimizer,
+                        &mut epoch,
+                        b + 1,
+                        views,
+                        &mut callbacks,
+                    )?;
                 }
-                if seen == 0 {
+                if epoch.seen == 0 {
                     return Err(NnError::InvalidArgument(format!(
-                        "epoch {epoch} had no training rows"
+                        "epoch {number} had no training rows"
                     )));
                 }
-                let loss = loss_sum / seen as f64;
-                let acc = correct as f64 / (seen * outputs) as f64;
-                history.loss.push(loss);
-                if accuracy {
-                    history.accuracy.push(acc);
-                }
-                let (mut val_loss, mut val_accuracy) = (None, None);
-                if let Some((vx, vy)) = validation {
-                    let e = self.evaluate(vx, vy)?;
-                    history.val_loss.push(e.loss);
-                    val_loss = Some(e.loss);
-                    if accuracy {
-                        history.val_accuracy.push(e.accuracy);
-                        val_accuracy = Some(e.accuracy);
-                    }
-                }
-                let seconds = start.elapsed().as_secs_f64();
-                history.epoch_seconds.push(seconds);
-                let logs = EpochLogs {
-                    epoch,
-                    loss,
-                    accuracy: if accuracy { acc } else { f64::NAN },
-                    val_loss,
-                    val_accuracy,
-                    seconds,
-                    layers: &self.layers,
-                };
-                let mut stop = false;
-                for cb in &mut callbacks {
-                    stop |= cb.on_epoch_end(&logs) == ControlFlow::Break(());
-                }
-                if stop {
-                    history.stopped_epoch = Some(epoch);
+                if self.end_epoch(epoch, &mut history, validation, &mut callbacks)? {
                     break;
                 }
             }

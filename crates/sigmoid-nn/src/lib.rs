@@ -133,6 +133,7 @@ mod batches;
 pub mod callbacks;
 mod conv2d;
 pub mod data;
+mod epoch;
 mod error;
 mod fit;
 mod fit_batches;
