@@ -128,6 +128,18 @@ impl Window {
         self.out_h * self.out_w
     }
 
+    /// The window columns `kx_lo..kx_hi` of output column `ox` that fall
+    /// inside the input (the others are padding); empty when none does.
+    #[inline]
+    pub(crate) fn columns_inside(&self, ox: usize) -> (usize, usize) {
+        let start = ox * self.sw;
+        let lo = self.pad_left.saturating_sub(start).min(self.kw);
+        let hi = (self.pad_left + self.in_w)
+            .saturating_sub(start)
+            .min(self.kw);
+        (lo, hi.max(lo))
+    }
+
     /// The input row (or column) read by output position `o` at window
     /// offset `k` along an axis, or `None` in the padding.
     #[inline]
