@@ -137,14 +137,12 @@ impl MaxPooling2D {
         for oy in 0..w.out_h {
             for ox in 0..w.out_w {
                 let mut first = true;
-                for ky in 0..w.kh {
-                    let Some(iy) = Window::source(oy, ky, w.sh, w.pad_top, w.in_h) else {
-                        continue;
-                    };
-                    for kx in 0..w.kw {
-                        let Some(ix) = Window::source(ox, kx, w.sw, w.pad_left, w.in_w) else {
-                            continue;
-                        };
+                let (ky_lo, ky_hi) = w.rows_inside(oy);
+                let (kx_lo, kx_hi) = w.columns_inside(ox);
+                for ky in ky_lo..ky_hi {
+                    let iy = oy * w.sh + ky - w.pad_top;
+                    for kx in kx_lo..kx_hi {
+                        let ix = ox * w.sw + kx - w.pad_left;
                         let at = (iy * w.in_w + ix) * c;
                         let cell = &image[at..at + c];
                         if first {
