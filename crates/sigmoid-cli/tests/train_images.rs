@@ -188,6 +188,19 @@ fn a_csv_of_square_images_trains_saves_and_predicts() {
 }
 
 #[test]
+fn an_mlp_on_the_digits_sees_64_features() {
+    let r = json(&sigmoid(&[
+        "train", "--data", "digits", "--hidden", "8", "--epochs", "1", "--json",
+    ]));
+    assert_eq!(r["data"]["features"], 64);
+    assert_eq!(
+        r["model"]["layers"],
+        serde_json::json!(["Dense(8, sigmoid)", "Dense(1, sigmoid)"])
+    );
+    assert_eq!(r["model"]["parameters"], 64 * 8 + 8 + 9);
+}
+
+#[test]
 fn image_errors_are_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let not_square = square_images(dir.path(), 15);

@@ -14,37 +14,35 @@ use crate::padding::Window;
 
 /// Fills `cols` ((batch·positions) × (kh·kw·c)) with the windows of `x`
 /// (batch × h·w·c). Every element of `cols` is written (padding as 0).
+///
+/// A window row `ky` reads consecutive input columns, and the channels of
+/// consecutive columns are adjacent in memory, so each (position, ky) is one
+/// slice copy of the columns inside the image, with zeros either side.
 pub(crate) fn im2col_into(x: ArrayView2<'_, f32>, w: &Window, mut cols: ArrayViewMut2<'_, f32>) {
     let x = x.as_standard_layout();
     let c = w.channels;
     let positions = w.positions();
     let cols = cols.as_slice_mut().expect("cols is contiguous");
     let k = w.kh * w.kw * c;
-    for (b, image) in x
-        .as_slice()
-        .expect("standard layout")
-        .chunks_exact(w.input_len())
-        .enumerate()
-    {
+    let images = x.as_slice().expect("standard layout");
+    for (b, image) in images.chunks_exact(w.input_len()).enumerate() {
         for oy in 0..w.out_h {
             for ox in 0..w.out_w {
                 let r = b * positions + oy * w.out_w + ox;
                 let row = &mut cols[r * k..(r + 1) * k];
+                let (kx_lo, kx_hi) = w.columns_inside(ox);
                 for ky in 0..w.kh {
                     let dst = &mut row[ky * w.kw * c..(ky + 1) * w.kw * c];
-                    let Some(iy) = Window::source(oy, ky, w.sh, w.pad_top, w.in_h) else {
-                        dst.fill(0.0);
-                        continue;
-                    };
-                    for kx in 0..w.kw {
-                        let cell = &mut dst[kx * c..(kx + 1) * c];
-                        match Window::source(ox, kx, w.sw, w.pad_left, w.in_w) {
-                            Some(ix) => {
-                                let at = (iy * w.in_w + ix) * c;
-                                cell.copy_from_slice(&image[at..at + c]);
-                            }
-                            None => cell.fill(0.0),
+                    match Window::source(oy, ky, w.sh, w.pad_top, w.in_h) {
+                        Some(iy) if kx_lo < kx_hi => {
+                            let ix = ox * w.sw + kx_lo - w.pad_left;
+                            let at = (iy * w.in_w + ix) * c;
+                            dst[..kx_lo * c].fill(0.0);
+                            dst[kx_lo * c..kx_hi * c]
+                                .copy_from_slice(&image[at..at + (kx_hi - kx_lo) * c]);
+                            dst[kx_hi * c..].fill(0.0);
                         }
+                        _ => dst.fill(0.0),
                     }
                 }
             }
@@ -74,18 +72,20 @@ pub(crate) fn col2im(cols: ArrayView2<'_, f32>, w: &Window, batch: usize) -> Arr
             for ox in 0..w.out_w {
                 let r = b * positions + oy * w.out_w + ox;
                 let row = &cols[r * k..(r + 1) * k];
+                let (kx_lo, kx_hi) = w.columns_inside(ox);
+                if kx_lo >= kx_hi {
+                    continue;
+                }
                 for ky in 0..w.kh {
                     let Some(iy) = Window::source(oy, ky, w.sh, w.pad_top, w.in_h) else {
                         continue;
                     };
-                    for kx in 0..w.kw {
-                        if let Some(ix) = Window::source(ox, kx, w.sw, w.pad_left, w.in_w) {
-                            let at = (iy * w.in_w + ix) * c;
-                            let src = &row[(ky * w.kw + kx) * c..(ky * w.kw + kx + 1) * c];
-                            for (o, v) in image[at..at + c].iter_mut().zip(src) {
-                                *o += v;
-                            }
-                        }
+                    let ix = ox * w.sw + kx_lo - w.pad_left;
+                    let at = (iy * w.in_w + ix) * c;
+                    let len = (kx_hi - kx_lo) * c;
+                    let src = &row[(ky * w.kw + kx_lo) * c..(ky * w.kw + kx_lo) * c + len];
+                    for (o, v) in image[at..at + len].iter_mut().zip(src) {
+                        *o += v;
                     }
                 }
             }

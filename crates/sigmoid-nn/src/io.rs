@@ -437,13 +437,34 @@ impl Sequential {
         };
         let mut expected_names = Vec::new();
         for (i, spec) in arch.layers.iter().enumerate() {
+            // The sizes in the architecture are untrusted: check them against
+            // the tensors (whose sizes the file bounds) before allocating.
+            let (kname, bname) = tensor_names(i);
+            if let Some(n) = spec.units.or(spec.filters)
+                && n > bytes.len() / 4
+            {
+                return Err(format!(
+                    "layer {i}: {n} units or filters, more than the file's {} bytes can hold",
+                    bytes.len()
+                ));
+            }
             let layer = spec.layer().map_err(|e| format!("layer {i}: {e}"))?;
+            let input = model.output_shape();
+            match (&layer, input.as_slice()) {
+                (Layer::Dense(d), &[inputs]) => {
+                    expect_shape(&tensors, &kname, &[inputs, d.units()])?;
+                }
+                (Layer::Conv2D(c), &[_, _, channels]) => {
+                    let (kh, kw) = c.kernel_size();
+                    expect_shape(&tensors, &kname, &[kh, kw, channels, c.filters()])?;
+                }
+                _ => {}
+            }
             model.try_add(layer).map_err(|e| e.to_string())?;
             let layer = model.layers_mut().last_mut().expect("just added");
             if !layer.has_weights() {
                 continue;
             }
-            let (kname, bname) = tensor_names(i);
             let kernel = read_f32(&tensors, &kname, &kernel_file_shape(layer))?;
             let bias = read_f32(&tensors, &bname, &[layer.bias().len()])?;
             let kernel = Array2::from_shape_vec(layer.kernel().raw_dim(), kernel)
@@ -477,7 +498,8 @@ fn kernel_file_shape(layer: &Layer) -> Vec<usize> {
     }
 }
 
-fn read_f32(tensors: &SafeTensors<'_>, name: &str, shape: &[usize]) -> Result<Vec<f32>, String> {
+/// Checks that tensor `name` exists, is F32 and has `shape`.
+fn expect_shape(tensors: &SafeTensors<'_>, name: &str, shape: &[usize]) -> Result<(), String> {
     let view = tensors
         .tensor(name)
         .map_err(|_| format!("missing tensor {name:?}"))?;
@@ -493,6 +515,14 @@ fn read_f32(tensors: &SafeTensors<'_>, name: &str, shape: &[usize]) -> Result<Ve
             view.shape()
         ));
     }
+    Ok(())
+}
+
+fn read_f32(tensors: &SafeTensors<'_>, name: &str, shape: &[usize]) -> Result<Vec<f32>, String> {
+    expect_shape(tensors, name, shape)?;
+    let view = tensors
+        .tensor(name)
+        .map_err(|_| format!("missing tensor {name:?}"))?;
     let values: Vec<f32> = view
         .data()
         .chunks_exact(4)
@@ -684,6 +714,81 @@ mod tests {
             Sequential::with_seed(2, 0).to_bytes(),
             Err(NnError::NoLayers)
         ));
+    }
+
+    /// A file with the given architecture JSON and (name, shape, values) tensors.
+    fn file(arch: &str, tensors: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
+        let buffers: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
+            .iter()
+            .map(|(n, s, v)| (n.to_string(), s.clone(), le_bytes(v.iter())))
+            .collect();
+        let views: Vec<(String, TensorView<'_>)> = buffers
+            .iter()
+            .map(|(n, s, d)| {
+                (
+                    n.clone(),
+                    TensorView::new(Dtype::F32, s.clone(), d).unwrap(),
+                )
+            })
+            .collect();
+        let meta = HashMap::from([(ARCHITECTURE_KEY.to_string(), arch.to_string())]);
+        safetensors::serialize(views, Some(meta)).unwrap()
+    }
+
+    /// Sizes in the architecture are checked against the tensors before
+    /// anything is allocated: huge ones are errors, not aborts.
+    #[test]
+    fn huge_sizes_in_the_architecture_are_errors() {
+        let head = r#"{"format":"sigmoid-nn","version":1,"seed":0,"#;
+        let huge = 1_u64 << 60;
+        let cases = [
+            (
+                format!(
+                    r#"{head}"input_dim":2,"layers":[{{"class_name":"Dense","units":{huge}}}]}}"#
+                ),
+                vec![("layers.0.bias", vec![1], vec![0.0])],
+                "layer 0: 1152921504606846976 units or filters, more than the file's",
+            ),
+            (
+                format!(
+                    r#"{head}"input_dim":16,"input_shape":[4,4,1],"layers":[{{"class_name":"Conv2D","filters":1,"kernel_size":[{huge},{huge}],"padding":"same"}}]}}"#
+                ),
+                vec![
+                    ("layers.0.bias", vec![1], vec![0.0]),
+                    ("layers.0.kernel", vec![1, 1, 1, 1], vec![0.5]),
+                ],
+                "\"layers.0.kernel\" has shape [1, 1, 1, 1], expected",
+            ),
+            (
+                format!(
+                    r#"{head}"input_dim":16,"input_shape":[4,4,1],"layers":[{{"class_name":"MaxPooling2D","pool_size":[{huge},3],"padding":"same"}},{{"class_name":"Flatten"}},{{"class_name":"Dense","units":1}}]}}"#
+                ),
+                vec![
+                    ("layers.2.bias", vec![1], vec![0.0]),
+                    ("layers.2.kernel", vec![3, 1], vec![0.5; 3]),
+                ],
+                "",
+            ),
+            (
+                format!(
+                    r#"{head}"input_dim":16,"input_shape":[{huge},{huge},16],"layers":[{{"class_name":"Flatten"}}]}}"#
+                ),
+                vec![],
+                "input shape",
+            ),
+        ];
+        for (arch, tensors, needle) in cases {
+            match Sequential::from_bytes(&file(&arch, &tensors)) {
+                Err(e) => assert!(e.to_string().contains(needle), "{e}"),
+                // A same-padded pool larger than its input is valid (Keras
+                // allows it) and costs only the input's size.
+                Ok(model) => {
+                    assert!(needle.is_empty(), "{arch}");
+                    let p = model.predict(&Array2::<f32>::ones((1, 16))).unwrap();
+                    assert_eq!(p.dim(), (1, 1));
+                }
+            }
+        }
     }
 
     /// The saved file has the mode `File::create` gives a new file in the

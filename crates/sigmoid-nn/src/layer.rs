@@ -33,9 +33,12 @@ pub struct Dense {
 }
 
 /// One layer's values for one batch, from [`Sequential::forward_trace`](crate::Sequential::forward_trace).
+/// For an image-shaped layer (Conv2D, MaxPooling2D) each row is one image's
+/// (height, width, channels) values in row-major order; for a layer without
+/// an activation (pooling, Flatten) the two arrays are equal.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LayerTrace {
-    /// `input · kernel + bias`, (batch × units).
+    /// `input · kernel + bias` (or the convolution plus bias), (batch × units).
     pub pre_activation: Array2<f32>,
     /// `activation(pre_activation)`, (batch × units).
     pub output: Array2<f32>,

@@ -125,28 +125,44 @@ impl MaxPooling2D {
     }
 
     /// For each window and channel, the index (in the image's row) of its first
-    /// largest input; `f` gets (output index in the row, input index).
-    fn for_each_argmax(w: &Window, image: &[f32], mut f: impl FnMut(usize, usize)) {
+    /// largest input; `f` gets (output index in the row, input index). The
+    /// channels are the inner loop, over adjacent memory.
+    fn for_each_argmax(
+        w: &Window,
+        image: &[f32],
+        best: &mut [(f32, usize)],
+        mut f: impl FnMut(usize, usize),
+    ) {
         let c = w.channels;
         for oy in 0..w.out_h {
             for ox in 0..w.out_w {
-                for ch in 0..c {
-                    let mut best: Option<(usize, f32)> = None;
-                    for ky in 0..w.kh {
-                        let Some(iy) = Window::source(oy, ky, w.sh, w.pad_top, w.in_h) else {
-                            continue;
-                        };
-                        for kx in 0..w.kw {
-                            if let Some(ix) = Window::source(ox, kx, w.sw, w.pad_left, w.in_w) {
-                                let at = (iy * w.in_w + ix) * c + ch;
-                                if best.is_none_or(|(_, v)| image[at] > v) {
-                                    best = Some((at, image[at]));
+                let mut first = true;
+                let (ky_lo, ky_hi) = w.rows_inside(oy);
+                let (kx_lo, kx_hi) = w.columns_inside(ox);
+                for ky in ky_lo..ky_hi {
+                    let iy = oy * w.sh + ky - w.pad_top;
+                    for kx in kx_lo..kx_hi {
+                        let ix = ox * w.sw + kx - w.pad_left;
+                        let at = (iy * w.in_w + ix) * c;
+                        let cell = &image[at..at + c];
+                        if first {
+                            for (ch, (b, &v)) in best.iter_mut().zip(cell).enumerate() {
+                                *b = (v, at + ch);
+                            }
+                            first = false;
+                        } else {
+                            for (ch, (b, &v)) in best.iter_mut().zip(cell).enumerate() {
+                                if v > b.0 {
+                                    *b = (v, at + ch);
                                 }
                             }
                         }
                     }
-                    let (at, _) = best.expect("every window covers at least one input");
-                    f((oy * w.out_w + ox) * c + ch, at);
+                }
+                debug_assert!(!first, "every window covers at least one input");
+                let base = (oy * w.out_w + ox) * c;
+                for (ch, &(_, at)) in best.iter().enumerate() {
+                    f(base + ch, at);
                 }
             }
         }
@@ -156,10 +172,11 @@ impl MaxPooling2D {
         let w = self.window().expect("built before use");
         let x = x.as_standard_layout();
         let mut output = Array2::<f32>::zeros((x.nrows(), w.positions() * w.channels));
+        let mut best = vec![(0.0_f32, 0_usize); w.channels];
         for (image, out) in x.rows().into_iter().zip(output.rows_mut()) {
             let image = image.to_slice().expect("standard layout");
             let out = out.into_slice().expect("standard layout");
-            Self::for_each_argmax(&w, image, |o, i| out[o] = image[i]);
+            Self::for_each_argmax(&w, image, &mut best, |o, i| out[o] = image[i]);
         }
         LayerTrace {
             pre_activation: output.clone(),
@@ -176,16 +193,38 @@ impl MaxPooling2D {
         let w = self.window().expect("built before use");
         let x = x.as_standard_layout();
         let mut d_input = Array2::<f32>::zeros(x.raw_dim());
+        let mut best = vec![(0.0_f32, 0_usize); w.channels];
+        let d_out = d_out.as_standard_layout();
         for ((image, d_in), d_o) in x
             .rows()
             .into_iter()
             .zip(d_input.rows_mut())
             .zip(d_out.rows())
         {
+            let d_o = d_o.to_slice().expect("standard layout");
             let image = image.to_slice().expect("standard layout");
             let d_in = d_in.into_slice().expect("standard layout");
-            Self::for_each_argmax(&w, image, |o, i| d_in[i] += d_o[o]);
+            Self::for_each_argmax(&w, image, &mut best, |o, i| d_in[i] += d_o[o]);
         }
         d_input
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    /// Ties send the gradient to the first largest input of the window, in
+    /// row-major window order, channel by channel.
+    #[test]
+    fn ties_send_the_gradient_to_the_first_maximum() {
+        let mut pool = MaxPooling2D::new((2, 2));
+        pool.build([2, 2, 2]).unwrap();
+        // (y, x, c): channel 0 = [[1, 3], [3, 0]], channel 1 = [[5, 5], [5, 5]].
+        let x = array![[1.0_f32, 5.0, 3.0, 5.0, 3.0, 5.0, 0.0, 5.0]];
+        assert_eq!(pool.forward(x.view()).output, array![[3.0_f32, 5.0]]);
+        let d = pool.backward(x.view(), array![[1.0_f32, 2.0]].view());
+        assert_eq!(d, array![[0.0_f32, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]]);
     }
 }

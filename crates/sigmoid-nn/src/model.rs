@@ -99,10 +99,14 @@ impl Sequential {
     /// [`NnError::InvalidArgument`] if the shape has a rank other than 1 or
     /// 3, or a zero dimension.
     pub fn with_input_shape(shape: &[usize], seed: u64) -> Result<Self, NnError> {
-        if !matches!(shape.len(), 1 | 3) || shape.contains(&0) {
+        let fits = shape
+            .iter()
+            .try_fold(1_usize, |n, &d| n.checked_mul(d))
+            .is_some();
+        if !matches!(shape.len(), 1 | 3) || shape.contains(&0) || !fits {
             return Err(NnError::InvalidArgument(format!(
                 "input shape {shape:?}: expected [features] or [height, width, channels], \
-                 every dimension at least 1"
+                 every dimension at least 1 (and fewer than 2^64 values in all)"
             )));
         }
         Ok(Sequential {

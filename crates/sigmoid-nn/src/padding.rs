@@ -128,6 +128,26 @@ impl Window {
         self.out_h * self.out_w
     }
 
+    /// The window columns `kx_lo..kx_hi` of output column `ox` that fall
+    /// inside the input (the others are padding); empty when none does.
+    #[inline]
+    pub(crate) fn columns_inside(&self, ox: usize) -> (usize, usize) {
+        Self::inside(ox * self.sw, self.pad_left, self.in_w, self.kw)
+    }
+
+    /// The window rows `ky_lo..ky_hi` of output row `oy` inside the input.
+    #[inline]
+    pub(crate) fn rows_inside(&self, oy: usize) -> (usize, usize) {
+        Self::inside(oy * self.sh, self.pad_top, self.in_h, self.kh)
+    }
+
+    #[inline]
+    fn inside(start: usize, pad: usize, len: usize, window: usize) -> (usize, usize) {
+        let lo = pad.saturating_sub(start).min(window);
+        let hi = (pad + len).saturating_sub(start).min(window);
+        (lo, hi.max(lo))
+    }
+
     /// The input row (or column) read by output position `o` at window
     /// offset `k` along an axis, or `None` in the padding.
     #[inline]

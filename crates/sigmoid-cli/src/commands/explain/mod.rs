@@ -60,7 +60,8 @@ pub struct AllArgs {
     /// Image format of the figures.
     #[arg(long, value_enum, default_value_t = ImageFormat::Png)]
     pub format: ImageFormat,
-    /// Number of initialisation seeds for the network measurements.
+    /// Number of initialisation seeds for the network measurements (the CNN's:
+    /// at most 5, to keep the run short).
     #[arg(long, default_value_t = saturation::DEFAULT_SEEDS)]
     pub seeds: u64,
     #[command(flatten)]
