@@ -61,10 +61,18 @@
 //!   `evaluate`, `predict`, `summary`, `save`/`load`; and, for analysis,
 //!   `forward_trace` (every layer's pre-activation and output) and
 //!   `gradients` (every layer's parameter gradients on a batch).
+//! - Training beyond one matrix of mini-batches: `fit_lbfgs` with [`Lbfgs`]
+//!   (full-batch L-BFGS to a tolerance, scikit-learn's L2 convention),
+//!   `loss_grad` (the summed loss and flat gradient of a batch, as a
+//!   [`LossGrad`], for any engine to add over partitions), `parameters` /
+//!   `set_parameters`, and `fit_batches` over [`Batch`]es from any iterator
+//!   (a file streamed by [`data::CsvStream`]). Sums over rows run in fixed
+//!   blocks on rayon's threads, so results do not depend on the thread count.
 //! - Several sigmoid outputs with binary cross-entropy are multi-label
 //!   classification: `y` is then (rows × outputs) of 0/1.
 //! - [`callbacks`]: hooks into training, and [`EarlyStopping`].
-//! - [`data`]: CSV data sets with precise errors, standardisation, and the
+//! - [`data`]: CSV data sets with precise errors (read in parallel blocks),
+//!   files larger than memory ([`data::CsvStream`]), standardisation, and the
 //!   bundled breast-cancer and 8×8 digits data.
 //!
 //! # Where things are
@@ -72,7 +80,10 @@
 //! `conv2d.rs`, `max_pooling2d.rs`, `flatten.rs`, `layer_kind.rs`
 //! ([`Layer`]), `padding.rs` ([`Padding`] and window geometry), `im2col.rs`,
 //! `init.rs` (glorot_uniform),
-//! `fit.rs` (the training loop and [`FitOptions`]), `backprop.rs`
+//! `fit.rs` (the training loop and [`FitOptions`]), `fit_batches.rs`
+//! ([`Batch`]), `epoch.rs` (the step both loops share), `batches.rs`
+//! (gathering shuffled rows), `lbfgs.rs`, `loss_grad.rs`, `row_blocks.rs`,
+//! `params.rs`, `backprop.rs`
 //! (gradients), `loss.rs` ([`Loss`]), `metrics.rs` ([`Metric`],
 //! [`Evaluation`]), `history.rs` ([`History`]), `callbacks.rs`,
 //! `optimizer.rs`, `io.rs` (the model file), `data/` (CSV and the bundled

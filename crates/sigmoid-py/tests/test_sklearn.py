@@ -134,7 +134,7 @@ def test_training_releases_the_gil():
 
     def train():
         window.append(time.perf_counter())
-        model.fit(X, y.astype(np.float32), None, 5, 32, 0)
+        model.fit(X, y.astype(np.float32), None, 40, 32, 0)
         window.append(time.perf_counter())
 
     t = threading.Thread(target=train)
