@@ -26,6 +26,16 @@
 //!   `evaluate`, `predict`, `summary`, `save`/`load`; and, for analysis,
 //!   `forward_trace` (every layer's pre-activation and output) and
 //!   `gradients` (every layer's parameter gradients on a batch).
+//! - [`Sequential::parameters`]/[`Sequential::set_parameters`]: every weight
+//!   as one flat vector; [`Sequential::loss_grad`]: the loss and its gradient
+//!   as sums over rows ([`LossGrad`]), which engines add over partitions;
+//!   [`Sequential::fit_lbfgs`] with [`Lbfgs`]: full-batch L-BFGS to a
+//!   tolerance, scikit-learn's solver for logistic regression and small
+//!   networks.
+//! - Threads: `loss_grad` and L-BFGS split rows into fixed blocks over
+//!   rayon's current pool and add the blocks' sums in block order, so their
+//!   results do not depend on the thread count; `fit` gathers shuffled
+//!   batches of large data on a helper thread (same batches, same result).
 //! - Several sigmoid outputs with binary cross-entropy are multi-label
 //!   classification: `y` is then (rows × outputs) of 0/1.
 //! - [`callbacks`]: hooks into training, and [`EarlyStopping`].
@@ -34,7 +44,9 @@
 //!
 //! # Where things are
 //! One concept a file: `model.rs` ([`Sequential`]), `layer.rs` ([`Dense`]),
-//! `fit.rs` (the training loop and [`FitOptions`]), `backprop.rs`
+//! `fit.rs` (the training loop and [`FitOptions`]), `batches.rs` (its
+//! mini-batches), `params.rs`, `loss_grad.rs`, `row_blocks.rs`, `lbfgs.rs`,
+//! `backprop.rs`
 //! (gradients), `loss.rs` ([`Loss`]), `metrics.rs` ([`Metric`],
 //! [`Evaluation`]), `history.rs` ([`History`]), `callbacks.rs`,
 //! `optimizer.rs`, `io.rs` (the model file), `data/` (CSV and the bundled

@@ -200,10 +200,10 @@ def loss_grad(params, X, y, sample_weight=None, hidden_layer_sizes=(), activatio
 
     >>> loss, grad, n = loss_grad([0.0, 0.0], [[1.0], [2.0]], [1.0, 0.0])
     >>> round(loss, 6), grad.tolist(), n
-    (1.386294, [-0.5, 0.0], 2.0)
-    >>> loss, grad, n = loss_grad(np.zeros(5), [[1.0], [2.0]], [1.0, 0.0], hidden_layer_sizes=(2,))
+    (1.386294, [0.5, 0.0], 2.0)
+    >>> loss, grad, n = loss_grad(np.zeros(7), [[1.0], [2.0]], [1.0, 0.0], hidden_layer_sizes=(2,))
     >>> round(loss, 6), grad.shape, n
-    (1.386294, (5,), 2.0)
+    (1.386294, (7,), 2.0)
     """
     what = "loss_grad"
     params = _real_array(params, what, "params")
