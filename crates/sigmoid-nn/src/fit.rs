@@ -10,7 +10,6 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::batches::with_batches;
 use crate::callbacks::{BatchLogs, Callback, EpochLogs, TrainBegin};
-use crate::loss::loss_grad;
 use crate::{History, Metric, NnError, Sequential};
 
 /// Options of [`Sequential::fit`], with Keras' defaults: 1 epoch, batch size
@@ -248,14 +247,7 @@ impl Sequential {
                 let (mut loss_sum, mut correct, mut seen) = (0.0_f64, 0_usize, 0_usize);
                 for (b, rows) in order.chunks(batch_size).enumerate() {
                     let (xv, yv, wv) = batches.next(rows);
-                    let traces = self.forward_batch(xv);
-                    let lg = loss_grad(
-                        self.last_layer(),
-                        traces.last().expect("non-empty"),
-                        yv,
-                        wv,
-                        true,
-                    );
+                    let lg = self.batch_gradient(xv, yv, wv);
                     if !lg.loss.is_finite() {
                         return Err(NnError::NonFiniteLoss {
                             epoch,
@@ -263,7 +255,7 @@ impl Sequential {
                             value: lg.loss,
                         });
                     }
-                    let grads = self.backward(xv, &traces, lg.d_pre);
+                    let grads = lg.grads;
                     state.apply(&optimizer, &mut self.layers, &grads);
                     let m = rows.len();
                     loss_sum += lg.loss * m as f64;

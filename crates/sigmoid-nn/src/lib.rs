@@ -89,6 +89,7 @@
 #![warn(missing_docs)]
 
 mod backprop;
+mod batch_step;
 mod batches;
 pub mod callbacks;
 pub mod data;
