@@ -44,8 +44,9 @@
 //!
 //! # Where things are
 //! One concept a file: `model.rs` ([`Sequential`]), `layer.rs` ([`Dense`]),
-//! `fit.rs` (the training loop and [`FitOptions`]), `batches.rs` (its
-//! mini-batches), `params.rs`, `loss_grad.rs`, `row_blocks.rs`, `lbfgs.rs`,
+//! `fit.rs` (the training loop and [`FitOptions`]), `batches.rs` and
+//! `batch_step.rs` (its mini-batches and their gradient), `params.rs`,
+//! `loss_grad.rs`, `row_blocks.rs` (work split over threads), `lbfgs.rs`,
 //! `backprop.rs`
 //! (gradients), `loss.rs` ([`Loss`]), `metrics.rs` ([`Metric`],
 //! [`Evaluation`]), `history.rs` ([`History`]), `callbacks.rs`,
