@@ -8,7 +8,6 @@ use std::time::Instant;
 use ndarray::{ArrayView1, ArrayView2};
 
 use crate::callbacks::{BatchLogs, Callback, EpochLogs};
-use crate::loss::loss_grad;
 use crate::optimizer::OptimizerState;
 use crate::{History, NnError, Optimizer, Sequential};
 
@@ -67,14 +66,7 @@ impl Sequential {
         ),
         callbacks: &mut [Box<dyn Callback + '_>],
     ) -> Result<(), NnError> {
-        let traces = self.forward_batch(x);
-        let lg = loss_grad(
-            self.last_layer(),
-            traces.last().expect("non-empty"),
-            y,
-            w,
-            true,
-        );
+        let lg = self.batch_gradient(x, y, w);
         if !lg.loss.is_finite() {
             return Err(NnError::NonFiniteLoss {
                 epoch: epoch.number,
@@ -82,8 +74,7 @@ impl Sequential {
                 value: lg.loss,
             });
         }
-        let grads = self.backward(x, &traces, lg.d_pre);
-        state.apply(optimizer, &mut self.layers, &grads);
+        state.apply(optimizer, &mut self.layers, &lg.grads);
         let m = x.nrows();
         epoch.loss_sum += lg.loss * m as f64;
         epoch.correct += lg.correct;

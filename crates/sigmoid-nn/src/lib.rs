@@ -61,13 +61,18 @@
 //!   `evaluate`, `predict`, `summary`, `save`/`load`; and, for analysis,
 //!   `forward_trace` (every layer's pre-activation and output) and
 //!   `gradients` (every layer's parameter gradients on a batch).
-//! - Training beyond one matrix of mini-batches: `fit_lbfgs` with [`Lbfgs`]
-//!   (full-batch L-BFGS to a tolerance, scikit-learn's L2 convention),
-//!   `loss_grad` (the summed loss and flat gradient of a batch, as a
-//!   [`LossGrad`], for any engine to add over partitions), `parameters` /
-//!   `set_parameters`, and `fit_batches` over [`Batch`]es from any iterator
-//!   (a file streamed by [`data::CsvStream`]). Sums over rows run in fixed
-//!   blocks on rayon's threads, so results do not depend on the thread count.
+//! - [`Sequential::parameters`]/[`Sequential::set_parameters`]: every weight
+//!   as one flat vector; [`Sequential::loss_grad`]: the loss and its gradient
+//!   as sums over rows ([`LossGrad`]), which engines add over partitions;
+//!   [`Sequential::fit_lbfgs`] with [`Lbfgs`]: full-batch L-BFGS to a
+//!   tolerance, scikit-learn's solver for logistic regression and small
+//!   networks.
+//! - Threads: `loss_grad` and L-BFGS split rows into fixed blocks over
+//!   rayon's current pool and add the blocks' sums in block order, so their
+//!   results do not depend on the thread count; `fit` gathers shuffled
+//!   batches of large data on a helper thread (same batches, same result).
+//! - [`Sequential::fit_batches`] over [`Batch`]es from any iterator (a file
+//!   streamed by [`data::CsvStream`]).
 //! - Several sigmoid outputs with binary cross-entropy are multi-label
 //!   classification: `y` is then (rows × outputs) of 0/1.
 //! - [`callbacks`]: hooks into training, and [`EarlyStopping`].
@@ -80,10 +85,11 @@
 //! `conv2d.rs`, `max_pooling2d.rs`, `flatten.rs`, `layer_kind.rs`
 //! ([`Layer`]), `padding.rs` ([`Padding`] and window geometry), `im2col.rs`,
 //! `init.rs` (glorot_uniform),
-//! `fit.rs` (the training loop and [`FitOptions`]), `fit_batches.rs`
-//! ([`Batch`]), `epoch.rs` (the step both loops share), `batches.rs`
-//! (gathering shuffled rows), `lbfgs.rs`, `loss_grad.rs`, `row_blocks.rs`,
-//! `params.rs`, `backprop.rs`
+//! `fit.rs` (the training loop and [`FitOptions`]), `batches.rs` and
+//! `batch_step.rs` (its mini-batches and their gradient), `fit_batches.rs`
+//! ([`Batch`]), `epoch.rs` (the step and epoch end both loops share),
+//! `params.rs`, `loss_grad.rs`, `row_blocks.rs` (work split over threads),
+//! `lbfgs.rs`, `backprop.rs`
 //! (gradients), `loss.rs` ([`Loss`]), `metrics.rs` ([`Metric`],
 //! [`Evaluation`]), `history.rs` ([`History`]), `callbacks.rs`,
 //! `optimizer.rs`, `io.rs` (the model file), `data/` (CSV and the bundled
@@ -140,6 +146,7 @@
 #![warn(missing_docs)]
 
 mod backprop;
+mod batch_step;
 mod batches;
 pub mod callbacks;
 mod conv2d;

@@ -188,7 +188,7 @@ pub(crate) fn check_sample_weight(
 
 /// The loss, weight and correct sums of a block (gradient empty), and, when
 /// `grad`, d (summed loss) / d (last pre-activation).
-fn bce_sums(
+pub(crate) fn bce_sums(
     activation: Activation,
     last: &LayerTrace,
     y: ArrayView2<'_, f32>,

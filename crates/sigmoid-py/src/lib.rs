@@ -14,6 +14,7 @@ mod family;
 mod fp_flags;
 mod functions;
 mod model;
+mod network;
 pub mod ufunc;
 
 use pyo3::prelude::*;
@@ -52,6 +53,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(functions::_sigmoid_backward_f32, m)?)?;
     m.add_function(wrap_pyfunction!(functions::_sigmoid_backward_f64, m)?)?;
     m.add_function(wrap_pyfunction!(functions::_loss_grad, m)?)?;
+    m.add_function(wrap_pyfunction!(network::_network_loss_grad, m)?)?;
     m.add_class::<model::Model>()?;
     m.add_function(wrap_pyfunction!(get_parallel_threshold, m)?)?;
     m.add_function(wrap_pyfunction!(set_parallel_threshold, m)?)?;

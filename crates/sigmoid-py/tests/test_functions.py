@@ -147,3 +147,79 @@ def test_loss_grad_rejects_complex_and_strings():
         sigmoid.loss_grad([0.0, 0.0], np.zeros((2, 1), complex), [0.0, 1.0])
     with pytest.raises(TypeError, match="y has dtype <U1"):
         sigmoid.loss_grad([0.0, 0.0], np.zeros((2, 1)), ["a", "b"])
+
+
+def numpy_network_loss_grad(params, X, y, w, hidden, activation):
+    """The network's loss and gradient sums by hand, in float64."""
+    act, dact = {
+        "relu": (lambda z: np.maximum(z, 0), lambda z, a: (z > 0).astype(float)),
+        "tanh": (np.tanh, lambda z, a: 1 - a * a),
+    }[activation]
+    sizes = [X.shape[1], *hidden, 1]
+    layers, at = [], 0
+    for i, o in zip(sizes[:-1], sizes[1:]):
+        kernel = params[at:at + i * o].reshape(i, o)
+        bias = params[at + i * o:at + i * o + o]
+        layers.append((kernel, bias))
+        at += i * o + o
+    inputs, pres, a = [], [], X
+    for k, (kernel, bias) in enumerate(layers):
+        inputs.append(a)
+        z = a @ kernel + bias
+        pres.append(z)
+        a = act(z) if k + 1 < len(layers) else z
+    z = a[:, 0]
+    loss = np.sum(w * (np.logaddexp(0, z) - z * y))
+    d = (w * (sc.expit(z) - y))[:, None]
+    grads = []
+    for k in reversed(range(len(layers))):
+        kernel, _ = layers[k]
+        grads.append(np.concatenate([(inputs[k].T @ d).ravel(), d.sum(axis=0)]))
+        if k > 0:
+            d = (d @ kernel.T) * dact(pres[k - 1], act(pres[k - 1]))
+    return loss, np.concatenate(grads[::-1]), w.sum()
+
+
+@pytest.mark.parametrize("hidden, activation", [((8,), "relu"), ((5, 3), "tanh")])
+def test_network_loss_grad_matches_numpy_and_partitions_add_up(hidden, activation):
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((3000, 6)).astype(np.float32)
+    y = (rng.random(3000) < 0.5).astype(float)
+    w = rng.random(3000) * 2
+    sizes = [6, *hidden, 1]
+    count = sum(i * o + o for i, o in zip(sizes[:-1], sizes[1:]))
+    params = (rng.standard_normal(count) * 0.5).astype(np.float32).astype(np.float64)
+    loss, grad, weight = sigmoid.loss_grad(
+        params, X, y, w, hidden_layer_sizes=hidden, activation=activation
+    )
+    want = numpy_network_loss_grad(params, X.astype(np.float64), y, w, hidden, activation)
+    assert grad.dtype == np.float64 and grad.shape == (count,)
+    # float32 forward and backward passes, float64 sums.
+    assert loss == pytest.approx(want[0], rel=1e-5)
+    np.testing.assert_allclose(grad, want[1], rtol=1e-3, atol=1e-3 * np.abs(want[1]).max())
+    assert weight == pytest.approx(want[2], rel=1e-6)
+    # Two partitions add up to the whole (as a Dask reduction adds them).
+    a = sigmoid.loss_grad(params, X[:1000], y[:1000], w[:1000], hidden_layer_sizes=hidden,
+                          activation=activation)
+    b = sigmoid.loss_grad(params, X[1000:], y[1000:], w[1000:], hidden_layer_sizes=hidden,
+                          activation=activation)
+    assert a[0] + b[0] == pytest.approx(loss, rel=1e-9)
+    np.testing.assert_allclose(a[1] + b[1], grad, rtol=1e-6, atol=1e-6 * np.abs(grad).max())
+
+
+def test_network_loss_grad_bad_input():
+    X, y = np.zeros((3, 2)), np.zeros(3)
+    with pytest.raises(ValueError, match=r"params has 4 values, but a network of 2 features.*has 13"):
+        sigmoid.loss_grad(np.zeros(4), X, y, hidden_layer_sizes=(3,))
+    with pytest.raises(ValueError, match="hidden_layer_sizes must be positive"):
+        sigmoid.loss_grad(np.zeros(4), X, y, hidden_layer_sizes=(0,))
+    with pytest.raises(ValueError, match="activation"):
+        sigmoid.loss_grad(np.zeros(13), X, y, hidden_layer_sizes=(3,), activation="bogus")
+    with pytest.raises(ValueError, match=r"y\[1\] is 2"):
+        sigmoid.loss_grad(np.zeros(13), X, [0.0, 2.0, 0.0], hidden_layer_sizes=(3,))
+    with pytest.raises(ValueError, match=r"X\[2, 1\] is NaN"):
+        sigmoid.loss_grad(np.zeros(13), [[0, 0], [0, 0], [0, np.nan]], y, hidden_layer_sizes=(3,))
+    with pytest.raises(ValueError, match=r"sample_weight\[0\] is -1"):
+        sigmoid.loss_grad(np.zeros(13), X, y, [-1.0, 1, 1], hidden_layer_sizes=(3,))
+    with pytest.raises(ValueError, match="overflows float32"):
+        sigmoid.loss_grad(np.full(13, 1e300), X, y, hidden_layer_sizes=(3,))

@@ -171,8 +171,8 @@ def sigmoid_backward(y, dy):
     return dx[()] if dx.ndim == 0 else dx
 
 
-def loss_grad(params, X, y, sample_weight=None):
-    """Sums of a logistic regression's binary cross-entropy and gradient over rows.
+def loss_grad(params, X, y, sample_weight=None, hidden_layer_sizes=(), activation="relu"):
+    """Sums of a logistic regression's or network's binary cross-entropy and gradient over rows.
 
     ``params`` is ``[w_1, ..., w_d, b]`` (coefficients, then the intercept) for
     ``X`` of shape ``(n, d)``; ``y`` holds ``n`` labels in [0, 1];
@@ -184,13 +184,26 @@ def loss_grad(params, X, y, sample_weight=None):
     so any engine can reduce them; divide by the total weight for the mean
     loss, as :func:`sigmoid.dask.fit_logistic_lbfgs` does.
 
+    With ``hidden_layer_sizes`` (e.g. ``(8,)``), the model is instead the
+    network of :class:`sigmoid.sklearn.SigmoidClassifier`: ``Dense(h,
+    activation)`` per hidden size (``activation`` a Keras name: relu, tanh,
+    sigmoid, ...), then ``Dense(1, sigmoid)``. ``params`` is then flat, layer
+    by layer: the kernel of shape ``(inputs, units)`` row by row, then the
+    bias (``d*h1 + h1 + h1*h2 + h2 + ... + h_last + 1`` values). The network
+    computes in float32 as it trains (``params`` and ``X`` are rounded to
+    float32; the sums are float64), over row blocks on all cores, with a
+    result that does not depend on the number of threads.
+
     Raises ``ValueError`` naming the argument for wrong shapes, non-finite
     ``params`` or ``X``, labels outside [0, 1] or NaN, negative or non-finite
     weights; ``TypeError`` for complex, object or longdouble input.
 
     >>> loss, grad, n = loss_grad([0.0, 0.0], [[1.0], [2.0]], [1.0, 0.0])
     >>> round(loss, 6), grad.tolist(), n
-    (1.386294, [-0.5, 0.0], 2.0)
+    (1.386294, [0.5, 0.0], 2.0)
+    >>> loss, grad, n = loss_grad(np.zeros(7), [[1.0], [2.0]], [1.0, 0.0], hidden_layer_sizes=(2,))
+    >>> round(loss, 6), grad.shape, n
+    (1.386294, (7,), 2.0)
     """
     what = "loss_grad"
     params = _real_array(params, what, "params")
@@ -211,6 +224,20 @@ def loss_grad(params, X, y, sample_weight=None):
                 f"loss_grad: sample_weight must be 1-D, got shape {sample_weight.shape}"
             )
         sample_weight = np.asarray(sample_weight, dtype=np.float64)
+    hidden = [int(h) for h in hidden_layer_sizes]
+    if hidden:
+        if any(h < 1 for h in hidden):
+            raise ValueError(
+                f"loss_grad: hidden_layer_sizes must be positive, got {tuple(hidden)}"
+            )
+        return _native._network_loss_grad(
+            np.asarray(params, dtype=np.float64),
+            np.ascontiguousarray(X, dtype=np.float32),
+            np.asarray(y, dtype=np.float32),
+            None if sample_weight is None else sample_weight.astype(np.float32),
+            hidden,
+            str(activation),
+        )
     return _native._loss_grad(
         np.asarray(params, dtype=np.float64),
         np.asarray(X, dtype=np.float64),

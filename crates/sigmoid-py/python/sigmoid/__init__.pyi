@@ -1,4 +1,5 @@
 # Type stubs for the package sigmoid (see __init__.py for the documentation).
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -28,4 +29,6 @@ def loss_grad(
     X: ArrayLike,
     y: ArrayLike,
     sample_weight: ArrayLike | None = None,
+    hidden_layer_sizes: Sequence[int] = (),
+    activation: str = "relu",
 ) -> tuple[float, NDArray[np.float64], float]: ...

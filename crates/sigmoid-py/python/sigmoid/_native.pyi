@@ -29,6 +29,14 @@ def _loss_grad(
     y: NDArray[np.float64],
     sample_weight: NDArray[np.float64] | None = None,
 ) -> tuple[float, NDArray[np.float64], float]: ...
+def _network_loss_grad(
+    params: NDArray[np.float64],
+    x: NDArray[np.float32],
+    y: NDArray[np.float32],
+    sample_weight: NDArray[np.float32] | None,
+    hidden_layer_sizes: list[int],
+    activation: str,
+) -> tuple[float, NDArray[np.float64], float]: ...
 
 class Model:
     def __init__(

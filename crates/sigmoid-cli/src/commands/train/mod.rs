@@ -77,10 +77,10 @@ pub struct Args {
     /// (≤ 1 ULP) or fast (≤ 4 ULP). Saved with the model.
     #[arg(long, default_value = "default", value_parser = parse_accuracy)]
     pub accuracy: sigmoid::Accuracy,
-    /// Passes over the training data.
+    /// Passes over the training data (sgd and adam).
     #[arg(long, default_value_t = 100)]
     pub epochs: usize,
-    /// Rows per step (the last partial batch is kept).
+    /// Rows per step of sgd and adam (the last partial batch is kept).
     #[arg(long, default_value_t = 32)]
     pub batch_size: usize,
     /// The optimizer.
