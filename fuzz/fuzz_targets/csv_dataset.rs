@@ -1,7 +1,9 @@
 //! `Dataset::from_text` on any CSV bytes, with the default target (the last
 //! column), a named target column chosen by the first byte, and a column
 //! that does not exist: an error or features and 0/1 targets of matching
-//! sizes.
+//! sizes. The reader's fast path (`Dataset::from_csv_bytes_with`, blocks
+//! parsed in parallel) and the general one (`CsvText`) agree: the same data
+//! set, or both an error.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -23,6 +25,14 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(dataset) = Dataset::from_csv_str(text, "fuzz.csv", None) {
             check(&dataset);
         }
+    }
+    let fast = Dataset::from_csv_bytes_with(csv, "fuzz.csv", &ReadOptions::default());
+    let general = CsvText::from_bytes(csv, "fuzz.csv", None)
+        .and_then(|text| Dataset::from_text(&text, &ReadOptions::default()));
+    match (&fast, &general) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b),
+        (Err(_), Err(_)) => {}
+        _ => panic!("the readers disagree: {fast:?} against {general:?}"),
     }
     let Ok(text) = CsvText::from_bytes(csv, "fuzz.csv", None) else {
         return;
