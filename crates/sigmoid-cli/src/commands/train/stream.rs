@@ -30,6 +30,7 @@ pub fn wanted(args: &Args) -> Result<bool> {
     let (Some(limit), Some(path)) = (args.memory_limit, &args.data) else {
         return Ok(false);
     };
+    // `--data digits` names the bundled images, not a file.
     if path.as_os_str() == "digits" && !path.exists() {
         return Ok(false);
     }
@@ -58,6 +59,7 @@ fn in_memory_bytes(path: &Path) -> Result<u64> {
         .take(1 << 20)
         .read_to_end(&mut head)?;
     let lines = head.iter().filter(|&&b| b == b'\n').count().max(1) as u64;
+    // Any of the three delimiters counts: an estimate need not detect which.
     let header = head.split(|&b| b == b'\n').next().unwrap_or_default();
     let columns = 1 + header
         .iter()
