@@ -47,7 +47,10 @@ impl<R: Read> LineBlocks<R> {
         loop {
             if !self.done {
                 let start = block.len();
-                let want = self.block_size.saturating_sub(start).max(64 * 1024);
+                let want = self
+                    .block_size
+                    .saturating_sub(start)
+                    .max(self.block_size.min(64 * 1024));
                 block.resize(start + want, 0);
                 let read = read_full(&mut self.reader, &mut block[start..])?;
                 block.truncate(start + read);

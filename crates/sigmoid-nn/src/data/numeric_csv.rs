@@ -282,6 +282,11 @@ fn read_dataset_in_blocks(
         path: source.to_string(),
         error: e,
     };
+    // A small input is one block of its own size, not a zero-filled 4 MiB.
+    let block_bytes = match usize::try_from(total) {
+        Ok(total) if total > 0 => block_bytes.min(total + 1),
+        _ => block_bytes,
+    };
     let mut blocks = LineBlocks::new(reader, block_bytes);
     let Some(mut first) = blocks.next_block().map_err(io)? else {
         return Ok(None);
