@@ -10,7 +10,9 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use sigmoid_nn::{Activation, Adam, Dense, FitOptions, Loss, NnError, Optimizer, Sequential, Sgd};
+use sigmoid_nn::{
+    Activation, Adam, Dense, FitOptions, Lbfgs, Loss, NnError, Optimizer, Sequential, Sgd,
+};
 
 fn value_error(e: NnError) -> PyErr {
     PyValueError::new_err(e.to_string())
@@ -27,8 +29,10 @@ fn parse_optimizer(name: &str, learning_rate: f32) -> PyResult<Optimizer> {
     match name {
         "sgd" => Ok(Sgd::new(learning_rate).into()),
         "adam" => Ok(Adam::new(learning_rate).into()),
+        // Compiled for completeness: `fit_lbfgs` does not use it.
+        "lbfgs" => Ok(Sgd::new(learning_rate).into()),
         other => Err(PyValueError::new_err(format!(
-            "optimizer must be \"sgd\" or \"adam\", not {other:?}"
+            "optimizer must be \"sgd\", \"adam\" or \"lbfgs\", not {other:?}"
         ))),
     }
 }
@@ -122,6 +126,34 @@ impl Model {
             inner.fit(x, y, options)
         });
         Ok(history.map_err(value_error)?.loss)
+    }
+
+    /// Full-batch L-BFGS (`sigmoid_nn::Lbfgs`) until every gradient component
+    /// is within `tol` or `max_iter` iterations, with the L2 penalty `l2 / 2 ·
+    /// Σ kernel²` added to the weighted mean loss; returns (iterations, final
+    /// objective, whether a tolerance was met).
+    #[pyo3(signature = (x, y, sample_weight, max_iter, tol, l2))]
+    #[allow(clippy::too_many_arguments)] // the Python call's arguments, one each
+    fn fit_lbfgs(
+        &mut self,
+        py: Python<'_>,
+        x: PyReadonlyArray2<'_, f32>,
+        y: PyReadonlyArray1<'_, f32>,
+        sample_weight: Option<PyReadonlyArray1<'_, f32>>,
+        max_iter: usize,
+        tol: f64,
+        l2: f64,
+    ) -> PyResult<(usize, f64, bool)> {
+        let x = x.as_array();
+        self.check_columns(x.ncols())?;
+        let y = y.as_array().insert_axis(Axis(1));
+        let weights = sample_weight.as_ref().map(|w| w.as_array());
+        let options = Lbfgs::new().max_iter(max_iter).tol(tol).l2(l2);
+        let inner = &mut self.inner;
+        let report = py
+            .detach(|| inner.fit_lbfgs(x, y, weights, &options))
+            .map_err(value_error)?;
+        Ok((report.iterations, report.loss, report.converged))
     }
 
     /// The probability of class 1 for each row.

@@ -1,16 +1,21 @@
 """``SigmoidClassifier``: a scikit-learn estimator over sigmoid-nn's ``Sequential``.
 
 With ``hidden_layer_sizes=()`` (the default) it is a logistic regression;
-with hidden layers, a small MLP. Training (mini-batch SGD or Adam on binary
-cross-entropy from the logits, in float32) runs in Rust with the GIL released.
+with hidden layers, a small MLP. Training (mini-batch SGD or Adam, or
+full-batch L-BFGS, on binary cross-entropy from the logits, in float32) runs in
+Rust with the GIL released.
 Binary classification only (declared through the estimator tags).
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -23,6 +28,14 @@ from . import _native
 __all__ = ["SigmoidClassifier"]
 
 
+def _incremental(estimator):
+    """``partial_fit`` exists for the mini-batch optimizers only, as in
+    ``MLPClassifier``: L-BFGS trains on all rows at once."""
+    if estimator.optimizer == "lbfgs":
+        raise AttributeError("partial_fit is not available with optimizer='lbfgs'")
+    return True
+
+
 class SigmoidClassifier(ClassifierMixin, BaseEstimator):
     """Binary classifier: ``Dense`` layers ending in one sigmoid unit.
 
@@ -32,10 +45,22 @@ class SigmoidClassifier(ClassifierMixin, BaseEstimator):
         Units of each hidden layer; ``()`` gives a logistic regression.
     activation : str, default="relu"
         Hidden layers' activation: "relu", "sigmoid", "tanh", "linear", ...
-    optimizer : {"adam", "sgd"}, default="adam"
+    optimizer : {"adam", "sgd", "lbfgs"}, default="adam"
+        "lbfgs" trains on all rows at once until ``tol`` (scikit-learn's
+        solver for ``LogisticRegression``); it has no ``partial_fit``.
     learning_rate : float, default=0.01
+        Of "adam" and "sgd".
     epochs : int, default=50
-        Passes over the data in ``fit``; ``partial_fit`` makes one pass.
+        Passes over the data in ``fit``; ``partial_fit`` makes one pass. With
+        "lbfgs", the most iterations.
+    tol : float, default=1e-4
+        "lbfgs" stops when every component of the objective's gradient is at
+        most this.
+    alpha : float, default=1e-4
+        "lbfgs": L2 penalty on the weights (not the biases), as
+        ``MLPClassifier``'s: ``alpha / (2 n) · Σ w²`` added to the mean loss,
+        n the sum of the sample weights (the rows without them);
+        ``alpha=1`` is ``LogisticRegression(C=1)``.
     batch_size : int, default=32
     random_state : int, RandomState or None, default=None
         Seeds the initial weights and the shuffling; an int makes ``fit``
@@ -66,6 +91,8 @@ class SigmoidClassifier(ClassifierMixin, BaseEstimator):
         epochs=50,
         batch_size=32,
         random_state=None,
+        tol=1e-4,
+        alpha=1e-4,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -74,6 +101,8 @@ class SigmoidClassifier(ClassifierMixin, BaseEstimator):
         self.epochs = epochs
         self.batch_size = batch_size
         self.random_state = random_state
+        self.tol = tol
+        self.alpha = alpha
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -96,6 +125,7 @@ class SigmoidClassifier(ClassifierMixin, BaseEstimator):
         self._train(X, y, sample_weight, self.epochs)
         return self
 
+    @available_if(_incremental)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One pass over (X, y), continuing from the current weights.
 
@@ -168,6 +198,10 @@ class SigmoidClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"batch_size must be a positive integer, not {self.batch_size!r}"
             )
+        if not (np.isfinite(self.tol) and self.tol > 0):
+            raise ValueError(f"tol must be a positive number, not {self.tol!r}")
+        if not (np.isfinite(self.alpha) and self.alpha >= 0):
+            raise ValueError(f"alpha must be a number >= 0, not {self.alpha!r}")
         self._sizes = sizes
 
     def _new_model(self, n_features, seed):
@@ -193,6 +227,22 @@ class SigmoidClassifier(ClassifierMixin, BaseEstimator):
                 "X has values too large for float32 (the network computes in float32)"
             )
         target = (y == self.classes_[1]).astype(np.float32)
+        if self.optimizer == "lbfgs":
+            # Per unit of weight, so that a weight of 2 is a repeated row.
+            total = X32.shape[0] if sample_weight is None else float(np.sum(sample_weight))
+            l2 = float(self.alpha) / max(total, np.finfo(np.float32).tiny)
+            iterations, loss, converged = self._model.fit_lbfgs(
+                X32, target, sample_weight, int(epochs), float(self.tol), l2
+            )
+            if not converged:
+                warnings.warn(
+                    f"L-BFGS stopped after {iterations} iterations without reaching "
+                    f"tol={self.tol}; raise epochs (the most iterations)",
+                    ConvergenceWarning,
+                )
+            self.n_iter_ += iterations
+            self.loss_curve_.append(loss)
+            return
         # A different shuffle each call, reproducible from random_state.
         shuffle_seed = self._seed + self.n_iter_
         losses = self._model.fit(
