@@ -24,23 +24,14 @@ import os
 import statistics
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_vs_torch import ensure_venv  # noqa: E402  (the same target/bench-venv with torch)
+
 ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / "target" / "bench-venv"
 DIGITS = ROOT / "crates" / "sigmoid-nn" / "data" / "digits.csv"
 SIGMOID = ROOT / "target" / "release" / "sigmoid"
-
-
-def ensure_venv() -> Path:
-    python = VENV / "bin" / "python3"
-    if not python.exists():
-        venv.create(VENV, with_pip=True)
-    probe = subprocess.run([str(python), "-c", "import torch, numpy"], capture_output=True)
-    if probe.returncode != 0:
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "torch", "numpy"], check=True)
-    return python
 
 
 TORCH_RUN = r"""

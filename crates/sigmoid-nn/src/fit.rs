@@ -8,6 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::batches::with_batches;
 use crate::callbacks::{Callback, TrainBegin};
 use crate::epoch::Epoch;
+use crate::loss_grad::check_sample_weight;
 use crate::{History, Metric, NnError, Sequential};
 
 /// Options of [`Sequential::fit`], with Keras' defaults: 1 epoch, batch size
@@ -186,23 +187,7 @@ impl Sequential {
         } else {
             n
         };
-        if let Some(w) = sample_weight {
-            if w.len() != n {
-                return Err(NnError::Shape(format!(
-                    "x has {n} rows but sample_weight has {} values",
-                    w.len()
-                )));
-            }
-            if let Some((i, v)) = w
-                .iter()
-                .enumerate()
-                .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
-            {
-                return Err(NnError::InvalidArgument(format!(
-                    "sample_weight[{i}] is {v}; weights must be finite and not negative"
-                )));
-            }
-        }
+        check_sample_weight(n, sample_weight)?;
         let w_train = sample_weight.map(|w| w.slice_move(s![..split_at]));
         let (x_train, x_val_split) = x.split_at(Axis(0), split_at);
         let (y_train, y_val_split) = y.split_at(Axis(0), split_at);

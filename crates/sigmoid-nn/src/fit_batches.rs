@@ -6,6 +6,7 @@ use ndarray::{Array1, Array2};
 
 use crate::callbacks::TrainBegin;
 use crate::epoch::Epoch;
+use crate::loss_grad::check_sample_weight;
 use crate::{FitOptions, History, Metric, NnError, Sequential};
 
 /// One training step's rows: features (rows × inputs), targets (rows ×
@@ -168,23 +169,14 @@ impl Sequential {
     }
 }
 
+/// The batch's weights checked as `fit` checks them, the error naming the batch.
 fn check_weights(batch: &Batch, epoch: usize, number: usize) -> Result<(), NnError> {
-    let Some(w) = &batch.weight else {
-        return Ok(());
-    };
-    if w.len() != batch.len() {
-        return Err(NnError::Shape(format!(
-            "epoch {epoch}, batch {number}: {} rows but {} weights",
-            batch.len(),
-            w.len()
-        )));
-    }
-    match w.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
-        Some(i) => Err(NnError::InvalidArgument(format!(
-            "epoch {epoch}, batch {number}: weight {i} is {}; weights must be finite and not \
-             negative",
-            w[i]
-        ))),
-        None => Ok(()),
-    }
+    let weights = batch.weight.as_ref().map(|w| w.view());
+    check_sample_weight(batch.len(), weights).map_err(|e| match e {
+        NnError::Shape(m) => NnError::Shape(format!("epoch {epoch}, batch {number}: {m}")),
+        NnError::InvalidArgument(m) => {
+            NnError::InvalidArgument(format!("epoch {epoch}, batch {number}: {m}"))
+        }
+        other => other,
+    })
 }
