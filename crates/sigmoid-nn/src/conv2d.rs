@@ -6,6 +6,7 @@ use sigmoid::{Accuracy, Activation};
 
 use crate::im2col::{col2im, im2col};
 use crate::init::glorot_uniform;
+use crate::layer::checked_weights;
 use crate::padding::Window;
 use crate::{LayerGradient, LayerTrace, NnError, Padding};
 
@@ -210,20 +211,8 @@ impl Conv2D {
                 self.filters
             )));
         }
-        if bias.len() != self.filters {
-            return Err(NnError::Shape(format!(
-                "bias of length {} given to a Conv2D layer of {} filters",
-                bias.len(),
-                self.filters
-            )));
-        }
-        if kernel.iter().chain(bias.iter()).any(|v| !v.is_finite()) {
-            return Err(NnError::InvalidArgument(
-                "the weights contain NaN or infinite values".into(),
-            ));
-        }
-        self.kernel = kernel.as_standard_layout().into_owned();
-        self.bias = bias;
+        (self.kernel, self.bias) =
+            checked_weights(kernel, bias, self.filters, "a Conv2D layer", "filters")?;
         Ok(())
     }
 

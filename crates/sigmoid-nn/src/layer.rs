@@ -151,20 +151,8 @@ impl Dense {
                 kernel.dim()
             )));
         }
-        if bias.len() != self.units {
-            return Err(NnError::Shape(format!(
-                "bias of length {} given to a Dense layer of {} units",
-                bias.len(),
-                self.units
-            )));
-        }
-        if kernel.iter().chain(bias.iter()).any(|v| !v.is_finite()) {
-            return Err(NnError::InvalidArgument(
-                "the weights contain NaN or infinite values".into(),
-            ));
-        }
-        self.kernel = kernel.as_standard_layout().into_owned();
-        self.bias = bias;
+        (self.kernel, self.bias) =
+            checked_weights(kernel, bias, self.units, "a Dense layer", "units")?;
         Ok(())
     }
 
@@ -216,4 +204,28 @@ impl Dense {
             output,
         }
     }
+}
+
+/// A layer's new weights once the kernel's shape is checked: the bias must
+/// have one value per `units` ("a Dense layer of N units") and every value
+/// must be finite; the kernel comes back in standard layout.
+pub(crate) fn checked_weights(
+    kernel: Array2<f32>,
+    bias: Array1<f32>,
+    units: usize,
+    layer: &str,
+    unit_name: &str,
+) -> Result<(Array2<f32>, Array1<f32>), NnError> {
+    if bias.len() != units {
+        return Err(NnError::Shape(format!(
+            "bias of length {} given to {layer} of {units} {unit_name}",
+            bias.len()
+        )));
+    }
+    if kernel.iter().chain(bias.iter()).any(|v| !v.is_finite()) {
+        return Err(NnError::InvalidArgument(
+            "the weights contain NaN or infinite values".into(),
+        ));
+    }
+    Ok((kernel.as_standard_layout().into_owned(), bias))
 }
