@@ -129,12 +129,49 @@ impl BenchFloat for f64 {
     }
 }
 
-/// Input and output buffers of one size.
+/// Input and output buffers of one size, each starting on a cache line (as
+/// PyTorch's and NumPy's allocators align large arrays), so that a run does
+/// not depend on where the allocator happened to put them.
 struct Buffers<T> {
-    x: Vec<T>,
-    y: Vec<T>,
-    dy: Vec<T>,
-    out: Vec<T>,
+    x: Aligned<T>,
+    y: Aligned<T>,
+    dy: Aligned<T>,
+    out: Aligned<T>,
+}
+
+/// A slice of `len` elements that starts on a 64-byte boundary inside a
+/// slightly larger vector.
+struct Aligned<T> {
+    storage: Vec<T>,
+    start: usize,
+    len: usize,
+}
+
+impl<T: Copy> Aligned<T> {
+    const ALIGN: usize = 64;
+
+    fn from_iter(len: usize, fill: T, values: impl IntoIterator<Item = T>) -> Self {
+        let slack = Self::ALIGN / std::mem::size_of::<T>();
+        let mut storage = vec![fill; len + slack];
+        let misalign = storage.as_ptr() as usize % Self::ALIGN;
+        let start = ((Self::ALIGN - misalign) % Self::ALIGN) / std::mem::size_of::<T>();
+        for (slot, value) in storage[start..start + len].iter_mut().zip(values) {
+            *slot = value;
+        }
+        Aligned {
+            storage,
+            start,
+            len,
+        }
+    }
+
+    fn as_slice(&self) -> &[T] {
+        &self.storage[self.start..self.start + self.len]
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        &mut self.storage[self.start..self.start + self.len]
+    }
 }
 
 impl<T: BenchFloat> Buffers<T> {
@@ -142,25 +179,32 @@ impl<T: BenchFloat> Buffers<T> {
         // A fixed LCG spread over [-20, 20]: the kernels are branch-free, so
         // only the naive loop's libm exp could care about the distribution.
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let x: Vec<T> = (0..size)
-            .map(|_| {
+        let x = Aligned::from_iter(
+            size,
+            T::ZERO,
+            (0..size).map(|_| {
                 state = state
                     .wrapping_mul(6_364_136_223_846_793_005)
                     .wrapping_add(1_442_695_040_888_963_407);
                 T::from_f64(((state >> 11) as f64 / (1u64 << 53) as f64) * 40.0 - 20.0)
-            })
-            .collect();
-        let mut y = vec![T::ZERO; size];
-        sigmoid::sigmoid_slice(&x, &mut y);
-        let dy = x.iter().map(|&v| T::from_f64(v.to_f64() * 0.05)).collect();
+            }),
+        );
+        let mut y = Aligned::from_iter(size, T::ZERO, []);
+        sigmoid::sigmoid_slice(x.as_slice(), y.as_mut_slice());
+        let dy = Aligned::from_iter(
+            size,
+            T::ZERO,
+            x.as_slice().iter().map(|&v| T::from_f64(v.to_f64() * 0.05)),
+        );
         // Written once so that its pages exist before timing.
-        let out = vec![T::ONE; size];
+        let out = Aligned::from_iter(size, T::ONE, []);
         Buffers { x, y, dy, out }
     }
 
     fn run(&mut self, case: Case, isa: Isa, threads: usize) {
-        let Buffers { x, y, dy, out } = self;
-        let (x, y, dy) = (black_box(&x[..]), black_box(&y[..]), black_box(&dy[..]));
+        let (x, y, dy) = (self.x.as_slice(), self.y.as_slice(), self.dy.as_slice());
+        let (x, y, dy) = (black_box(x), black_box(y), black_box(dy));
+        let out = self.out.as_mut_slice();
         let kernels = |accuracy| Kernels::with_isa(isa, accuracy).expect("checked in `run`");
         let parallel = threads > 1;
         match case {
@@ -199,7 +243,7 @@ fn measure_on<T: BenchFloat>(
     threads: usize,
     reps: usize,
 ) -> Measurement {
-    let size = buffers.x.len();
+    let size = buffers.x.len;
     let start = Instant::now();
     let mut calls = 0u32;
     while calls < 2 || start.elapsed() < WARM_UP {

@@ -392,7 +392,7 @@ unsafe impl Kernel<f32> for F32 {
         }
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
-            f32_table!(self.op, self.accuracy, wide: wide, lanes: lanes, each: each_f32, relu: relu, backward: backward)
+            f32_table!(self.op, self.accuracy, wide: wide, lanes: lanes, fast: f32_fast, each: each_f32, relu: relu, backward: backward)
         }
     }
 }
@@ -471,7 +471,7 @@ unsafe impl Kernel<f64> for F64 {
         }
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
-            f64_table!(self.op, self.accuracy, many: many, each: each_f64, relu: relu, backward: backward)
+            f64_table!(self.op, self.accuracy, many: many, default: f64_default, each: each_f64, relu: relu, backward: backward)
         }
     }
 }

@@ -9,7 +9,7 @@ use core::arch::x86_64::*;
 
 use super::avx2::each;
 use super::exact_f32::{EXPONENT_MASK, EXPONENT_SHIFT, TWO_POW_J_OVER_16};
-use super::f64s::{F64s, Many};
+use super::f64s::{F64s, F64sAvx512, Many};
 use super::{Kernel, Op, f32_table, f64_table};
 use crate::Accuracy;
 
@@ -253,6 +253,27 @@ unsafe fn store_wide<const STREAM: bool>(q: *mut f32, y: Many<Z, 4>) {
     }
 }
 
+// SAFETY (every `unsafe` block below): as for `F64s`, AVX-512F is enabled.
+impl F64sAvx512 for Z {
+    #[inline(always)]
+    fn table16(table: &[f64; 16]) -> (Self, Self) {
+        unsafe {
+            (
+                Z(_mm512_loadu_pd(table.as_ptr())),
+                Z(_mm512_loadu_pd(table.as_ptr().add(8))),
+            )
+        }
+    }
+    #[inline(always)]
+    fn lookup16(index: Self, low: Self, high: Self) -> Self {
+        Z(unsafe { _mm512_permutex2var_pd(low.0, _mm512_castpd_si512(index.0), high.0) })
+    }
+    #[inline(always)]
+    fn scalef(self, n: Self) -> Self {
+        Z(unsafe { _mm512_scalef_pd(self.0, n.0) })
+    }
+}
+
 /// As the AVX2 path's `wide_f32!`: a loop defined where it is used, calling
 /// the f64-lane algorithm `$f` directly so that it inlines whole.
 macro_rules! wide_f32 {
@@ -395,7 +416,7 @@ unsafe impl Kernel<f32> for F32 {
         }
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
-            f32_table!(self.op, self.accuracy, wide: wide, lanes: lanes, each: each_f32, relu: relu, backward: backward)
+            f32_table!(self.op, self.accuracy, wide: wide, lanes: lanes, fast: f32_fast_avx512, each: each_f32, relu: relu, backward: backward)
         }
     }
 }
@@ -473,7 +494,7 @@ unsafe impl Kernel<f64> for F64 {
         }
         // SAFETY: forwarded from the caller, who checked the CPU features.
         unsafe {
-            f64_table!(self.op, self.accuracy, many: many, each: each_f64, relu: relu, backward: backward)
+            f64_table!(self.op, self.accuracy, many: many, default: f64_default_avx512, each: each_f64, relu: relu, backward: backward)
         }
     }
 }

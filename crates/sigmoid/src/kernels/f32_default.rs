@@ -7,8 +7,10 @@
 //! * `e^z` (z = −|x|, or −2|x| for tanh) is carried as `S · (Th + L)` from an
 //!   8-entry table of 2^(j/8) split into hi and lo words, a two-constant
 //!   Cody–Waite reduction and a degree-4 polynomial (`exp_parts`);
-//! * the rounding error of `1 + e` (or `2 + e`) is kept by Fast2Sum;
-//! * the quotient from `vdivps` is corrected once from its exact FMA residual.
+//! * the quotient `q0` from `vdivps` is corrected once from its remainder
+//!   `E − q0·(1 + e)`, formed without rounding where it matters: `eh − q0` is
+//!   exact (Sterbenz) and one FMA subtracts `q0·S·eh`, so the rounding of
+//!   `1 + e` (or `2 + e`) itself needs no compensation.
 //!
 //! Everything is computed *unscaled* (the table carries a 2^-24 factor, and
 //! `S = 2^(k+24)` is applied at the end), so every intermediate is a normal
@@ -118,17 +120,18 @@ fn sigmoid_parts<V: F32s>(x: V) -> (V, V, V, V) {
     // E = eh + el exactly (Fast2Sum: |L| < Th).
     let eh = th.add(l);
     let el = th.sub(eh).add(l);
-    // 1 + S·eh = d1 + dd exactly (Fast2Sum: S·eh ≤ 1).
+    // es = S·eh is exact (a power-of-two scaling), except below 2^-126 where
+    // its rounding error is under 2^-150, far below what 1 + e can show.
     let es = eh.mul(s);
-    let d1 = one.add(es);
-    let dd = es.sub(d1.sub(one));
-    let q0 = eh.div(d1);
+    let q0 = eh.div(one.add(es));
     // 1/(1+e) = 1 − σ(−|x|) ≈ 1 − S·q0, good to 2^-24: enough for a correction term.
     let r = q0.neg_mul_add(s, one);
-    // ρ = E − q0·(1 + e) = (eh − q0·d1) − q0·dd + el·(1 − S·q0); the first term is
-    // the exact remainder of the correctly rounded quotient.
-    let rho = q0.neg_mul_add(d1, eh);
-    let rho = q0.neg_mul_add(dd, rho);
+    // ρ = E − q0·(1 + e) = (eh − q0) − q0·es + el·(1 − S·q0). eh − q0 is exact
+    // (Sterbenz: 1 + es rounds into [1, 2], so eh/2 ≤ q0 ≤ eh), and the FMA
+    // rounds only the small remainder (|ρ| ≲ 2^-23·q0), so the rounding of
+    // 1 + es needs no compensation.
+    let rho = eh.sub(q0);
+    let rho = q0.neg_mul_add(es, rho);
     let rho = el.mul_add(r, rho);
     (q0, rho, r, s)
 }
@@ -252,16 +255,17 @@ pub(crate) fn softplus<V: F32s>(x: V) -> V {
     let (th, l, s) = exp_parts(neg_abs_clamped(x));
     let eh = th.add(l);
     let el = th.sub(eh).add(l);
-    // 2 + S·eh = d1 + dd exactly (d1 − 2 exact by Sterbenz).
+    // es = S·eh exactly (as in σ); q0 ≈ E/(2 + e).
     let es = eh.mul(s);
-    let d1 = two.add(es);
-    let dd = es.sub(d1.sub(two));
-    let q0 = eh.div(d1);
+    let q0 = eh.div(two.add(es));
+    let q2 = q0.add(q0);
     // s = S·q0 (to 2^-24) and 2/(2 + e) = 1 − s.
     let sq = q0.mul(s);
     let r2 = one.sub(sq);
-    let rho = q0.neg_mul_add(d1, eh);
-    let rho = q0.neg_mul_add(dd, rho);
+    // ρ = E − q0·(2 + e) = (eh − 2q0) − q0·es + el·(1 − s): eh − 2q0 is exact
+    // (Sterbenz: 2 + es rounds into [2, 3], so eh/2 ≤ 2q0 ≤ eh).
+    let rho = eh.sub(q2);
+    let rho = q0.neg_mul_add(es, rho);
     let rho = el.mul_add(r2, rho);
     // 2s = S·(2q0 + ρ·r2) and 2·atanh(s) = 2s·(1 + w·P(w)) = S·(2q0 + t).
     let w = sq.mul(sq);
@@ -271,7 +275,6 @@ pub(crate) fn softplus<V: F32s>(x: V) -> V {
     // with its first addition's error kept (two-sum by magnitude), then scaled
     // once. X is capped at 64 so that X/S (S ≥ 2^-68 there) stays finite; above
     // it, and at x = +∞ (where the two-sum gives NaN), the result is x.
-    let q2 = q0.add(q0);
     let big_x = x.max(V::splat(0.0)).min(V::splat(64.0));
     let big_x = big_x.mul(s.pow2_recip());
     // MAXPS/MINPS return their second operand on NaN: a NaN x has made q2 NaN.

@@ -149,3 +149,49 @@ impl<V: F32s, const N: usize> F32s for Many<V, N> {
         many_map!(self => pow2_recip)
     }
 }
+
+/// What one AVX-512 instruction does that other paths would need several
+/// for: the operations of the AVX-512 path's own algorithms
+/// (`f32_fast_avx512.rs`). Only the AVX-512 vectors implement it, so only
+/// that path's table rows can name those algorithms.
+pub(crate) trait F32sAvx512: F32s {
+    /// A 32-entry table held in two registers (for [`F32sAvx512::lookup32`]).
+    fn table32(table: &[f32; 32]) -> (Self, Self);
+    /// Per lane: `table[bits(index) & 31]` (VPERMT2PS), with `(low, high)`
+    /// from [`F32sAvx512::table32`].
+    fn lookup32(index: Self, low: Self, high: Self) -> Self;
+    /// Per lane: `self · 2^floor(n)` rounded once (VSCALEFPS), so a result in
+    /// the subnormal range is rounded once, at subnormal precision.
+    fn scalef(self, n: Self) -> Self;
+    /// Per lane: `1 − self` where the sign bit of `x` is clear, `self` where
+    /// it is set (a masked VSUBPS).
+    fn complement_unless_negative(self, x: Self) -> Self;
+}
+
+#[allow(
+    clippy::needless_range_loop,
+    reason = "lane-wise over several arrays at once"
+)]
+impl<V: F32sAvx512, const N: usize> F32sAvx512 for Many<V, N> {
+    #[inline(always)]
+    fn table32(table: &[f32; 32]) -> (Self, Self) {
+        let (low, high) = V::table32(table);
+        (Many([low; N]), Many([high; N]))
+    }
+    #[inline(always)]
+    fn lookup32(index: Self, low: Self, high: Self) -> Self {
+        let mut out = index.0;
+        for i in 0..N {
+            out[i] = V::lookup32(index.0[i], low.0[i], high.0[i]);
+        }
+        Many(out)
+    }
+    #[inline(always)]
+    fn scalef(self, n: Self) -> Self {
+        many_map!(self, n => scalef)
+    }
+    #[inline(always)]
+    fn complement_unless_negative(self, x: Self) -> Self {
+        many_map!(self, x => complement_unless_negative)
+    }
+}

@@ -177,3 +177,41 @@ impl<V: F64s, const N: usize> F64s for Many<V, N> {
         many_map!(self => pow2_half_n_biased)
     }
 }
+
+/// What one AVX-512 instruction does that other paths would need several
+/// for, on f64 lanes: the operations of `f64_default_avx512.rs`. Only the
+/// AVX-512 vectors implement it.
+pub(crate) trait F64sAvx512: F64s {
+    /// A 16-entry table held in two registers (for [`F64sAvx512::lookup16`]).
+    fn table16(table: &[f64; 16]) -> (Self, Self);
+    /// Per lane: `table[bits(index) & 15]` (VPERMT2PD), with `(low, high)`
+    /// from [`F64sAvx512::table16`].
+    fn lookup16(index: Self, low: Self, high: Self) -> Self;
+    /// Per lane: `self · 2^floor(n)` rounded once (VSCALEFPD), so a result in
+    /// the subnormal range is rounded once, at subnormal precision.
+    fn scalef(self, n: Self) -> Self;
+}
+
+#[allow(
+    clippy::needless_range_loop,
+    reason = "lane-wise over several arrays at once"
+)]
+impl<V: F64sAvx512, const N: usize> F64sAvx512 for Many<V, N> {
+    #[inline(always)]
+    fn table16(table: &[f64; 16]) -> (Self, Self) {
+        let (low, high) = V::table16(table);
+        (Many([low; N]), Many([high; N]))
+    }
+    #[inline(always)]
+    fn lookup16(index: Self, low: Self, high: Self) -> Self {
+        let mut out = index.0;
+        for i in 0..N {
+            out[i] = V::lookup16(index.0[i], low.0[i], high.0[i]);
+        }
+        Many(out)
+    }
+    #[inline(always)]
+    fn scalef(self, n: Self) -> Self {
+        many_map!(self, n => scalef)
+    }
+}

@@ -46,6 +46,8 @@ mod dispatch;
 mod exact_f32;
 mod f32_default;
 mod f32_fast;
+#[cfg(target_arch = "x86_64")]
+mod f32_fast_avx512;
 mod f32s;
 #[cfg(target_arch = "x86_64")]
 mod f32s_avx2;
@@ -53,6 +55,8 @@ mod f32s_avx2;
 mod f32s_avx512;
 mod f32s_portable;
 mod f64_default;
+#[cfg(target_arch = "x86_64")]
+mod f64_default_avx512;
 mod f64s;
 mod portable;
 
@@ -289,19 +293,21 @@ unsafe fn padded<T: Copy + Default, K: Kernel<T>>(
 /// of the path runs which algorithm. Each path expands it with its own loops:
 /// - `$wide(f)`: f32 lanes widened to f64, `f` generic over `F64s`;
 /// - `$lanes(f)`: pure f32 lanes, `f` generic over `F32s`;
+/// - `$fast`: the module of the path's Fast-tier algorithms: `f32_fast`, or
+///   `f32_fast_avx512` on the path that has the instructions it needs;
 /// - `$each(f)`: a scalar function, element by element;
 /// - `$relu` and `$backward`: the path's exact ReLU and backward loops.
 ///
 /// The exact tier is the widening kernel (`exact_f32.rs`); the Default and
 /// Fast tiers are the pure-f32 algorithms of `f32_default.rs` and `f32_fast.rs`.
 macro_rules! f32_table {
-    ($op:expr, $accuracy:expr, wide: $wide:ident, lanes: $lanes:ident, each: $each:ident, relu: $relu:ident, backward: $backward:ident) => {{
+    ($op:expr, $accuracy:expr, wide: $wide:ident, lanes: $lanes:ident, fast: $fast:ident, each: $each:ident, relu: $relu:ident, backward: $backward:ident) => {{
         use $crate::Accuracy as A;
         use $crate::Function as F;
         use $crate::kernels::Op;
         use $crate::kernels::exact_f32 as exact;
         use $crate::kernels::f32_default as default;
-        use $crate::kernels::f32_fast as fast;
+        use $crate::kernels::$fast as fast;
         use $crate::scalar::f32 as scalar;
         match ($op, $accuracy) {
             (Op::Unary(F::Sigmoid), A::Exact) => $wide!(exact::sigmoid),
@@ -329,17 +335,19 @@ pub(crate) use f32_table;
 
 /// The one table of f64 algorithms, as [`f32_table!`]: `$many(f)` runs an
 /// algorithm generic over `F64s` on the path's vectors, `$each(f)` a scalar
-/// function element by element (compiled with the path's FMA).
+/// function element by element (compiled with the path's FMA); `$default` is
+/// the module of the path's Default-tier algorithms (`f64_default`, or
+/// `f64_default_avx512` on the path that has the instructions it needs).
 ///
 /// f64 Default tier (helper-owned rows, `f64_default.rs`): σ, σ', log σ,
 /// softplus and tanh vectorised; Exact and Fast run the double-double scalar
 /// functions.
 macro_rules! f64_table {
-    ($op:expr, $accuracy:expr, many: $many:ident, each: $each:ident, relu: $relu:ident, backward: $backward:ident) => {{
+    ($op:expr, $accuracy:expr, many: $many:ident, default: $default:ident, each: $each:ident, relu: $relu:ident, backward: $backward:ident) => {{
         use $crate::Accuracy as A;
         use $crate::Function as F;
         use $crate::kernels::Op;
-        use $crate::kernels::f64_default as default;
+        use $crate::kernels::$default as default;
         use $crate::scalar::f64 as scalar;
         match ($op, $accuracy) {
             // The f64 Default tier (f64_default.rs), which the Fast tier shares.

@@ -270,7 +270,7 @@ unsafe impl Kernel<f32> for F32 {
         }
         // SAFETY: forwarded from the caller.
         unsafe {
-            f32_table!(self.op, self.accuracy, wide: wide, lanes: lanes, each: each, relu: relu, backward: backward)
+            f32_table!(self.op, self.accuracy, wide: wide, lanes: lanes, fast: f32_fast, each: each, relu: relu, backward: backward)
         }
     }
 }
@@ -315,7 +315,7 @@ unsafe impl Kernel<f64> for F64 {
         }
         // SAFETY: forwarded from the caller.
         unsafe {
-            f64_table!(self.op, self.accuracy, many: many, each: each, relu: relu, backward: backward)
+            f64_table!(self.op, self.accuracy, many: many, default: f64_default, each: each, relu: relu, backward: backward)
         }
     }
 }
