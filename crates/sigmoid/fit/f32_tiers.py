@@ -131,3 +131,36 @@ for deg in (2, 1):
     print(f"tanh small: tanh(a) ~ a + a^3 (T0 + T1 w + ...), degree {deg} in w on [0, 0.15]")
     show("T", c)
     check("  tanh rel", lambda a: mp.tanh(a) - a, basis, wt, c, mp.mpf(10) ** -6, mp.mpf(0.15), samples=4000)
+
+
+def lawson(target, basis, weight, lo, hi, points=400, iters=300):
+    """Near-minimax fit by Lawson's iteratively reweighted least squares on
+    Chebyshev points (robust where the exchange above stalls on a tiny
+    symmetric interval)."""
+    xs = [(lo + hi) / 2 + (hi - lo) / 2 * mp.cos(mp.pi * (k + 0.5) / points) for k in range(points)]
+    a = np.array([[float(weight(x) * b(x)) for b in basis] for x in xs])
+    y = np.array([float(weight(x) * target(x)) for x in xs])
+    w = np.ones(points)
+    for _ in range(iters):
+        s = np.sqrt(w)
+        c, *_ = np.linalg.lstsq(a * s[:, None], y * s, rcond=None)
+        err = np.abs(a @ c - y)
+        w = w * err
+        w /= w.sum()
+    return list(c)
+
+
+# 6. AVX-512 fast tier (f32_fast_avx512.rs): e^t - 1 = t + t^2 (P2 + P3 t),
+#    |t| <= 1.01 ln2/64 (a 32-entry table), relative to e^t. The fit leaves
+#    the coefficient of t at 1.0 exactly.
+h = mp.mpf("1.01") * ln2 / 64
+basis = [lambda t, i=i: t ** (i + 1) for i in range(3)]
+c = [f32(v) for v in lawson(lambda t: mp.expm1(t), basis, lambda t: 1 / mp.exp(t), -h, h)]
+print("fast avx512 exp: e^t - 1 ~ P1 t + P2 t^2 + P3 t^3 on |t| <= 1.01 ln2/64 (P1 = 1)")
+show("P", c)
+check("  e^t rel", lambda t: mp.expm1(t), basis, lambda t: 1 / mp.exp(t), c, -h, h)
+print("2^(j/32) hi and lo words:")
+for j in range(32):
+    v = mp.mpf(2) ** (mp.mpf(j) / 32)
+    hi_word = f32(v)
+    print(f"  j={j:2d} 0x{bits(hi_word):08x} 0x{bits(f32(v - mp.mpf(hi_word))):08x}")

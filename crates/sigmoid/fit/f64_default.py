@@ -34,3 +34,26 @@ print(f"log poly: chebyfit err 2^{float(mp.log(err,2)):.1f}; |w (P-P_exact)| max
 for i, c in enumerate(reversed(ps)): show(f"A{i}", c)
 c1 = mp.mpf('1.5625'); lc = mp.log(c1)
 show("LOG_C1_HI", lc); show("LOG_C1_LO", lc - mp.mpf(float(lc)))
+# AVX-512 sigma (f64_default_avx512.rs): e^t - 1 = t + t^2/2 + t^3 P(t), P of
+# degree 4 (C3..C7), |t| <= 1.01 ln2/32 (a 16-entry table), relative to e^t.
+# Lawson's iteratively reweighted least squares on Chebyshev points, in
+# double precision (P's rounding errors are scaled by t^3 < 2^-16).
+import numpy as np
+H = mp.mpf('1.01') * ln2 / 32
+ts = [H * mp.cos(mp.pi * (k + mp.mpf(1)/2) / 300) for k in range(300)]
+A = np.array([[float(t**i) for i in range(5)] for t in ts])
+g = np.array([float((mp.expm1(t) - t - t*t/2) / t**3) for t in ts])
+wt = np.array([float(abs(t)**3 / mp.exp(t)) for t in ts])
+w = np.ones(len(ts))
+for _ in range(300):
+    s = np.sqrt(w) * wt
+    c, *_ = np.linalg.lstsq(A * s[:, None], g * s, rcond=None)
+    err = np.abs((A @ c - g) * wt); w = w * err; w /= w.sum()
+worst = max(abs((mp.expm1(t) - t - t*t/2 - t**3 * sum(mp.mpf(float(ci)) * t**i for i, ci in enumerate(c))) / mp.exp(t))
+            for t in mp.linspace(-H, H, 8001) if t != 0)
+print(f"avx512 exp poly: max relative error 2^{float(mp.log(worst, 2)):.1f} on |t| <= {float(H):.6f}")
+for i, ci in enumerate(c): show(f"C{i+3}", ci)
+show("LOG2_E", 1/ln2); show("LN2_HI", ln2); show("LN2_LO", ln2 - mp.mpf(float(ln2)))
+for j in range(16):
+    v = mp.mpf(2) ** (mp.mpf(j) / 16)
+    show(f"2^({j}/16) hi", v); show(f"2^({j}/16) lo", v - mp.mpf(float(v)))
