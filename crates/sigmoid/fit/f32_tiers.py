@@ -159,6 +159,11 @@ c = [f32(v) for v in lawson(lambda t: mp.expm1(t), basis, lambda t: 1 / mp.exp(t
 print("fast avx512 exp: e^t - 1 ~ P1 t + P2 t^2 + P3 t^3 on |t| <= 1.01 ln2/64 (P1 = 1)")
 show("P", c)
 check("  e^t rel", lambda t: mp.expm1(t), basis, lambda t: 1 / mp.exp(t), c, -h, h)
+basis = [lambda t, i=i: t ** (i + 1) for i in range(2)]
+c = [f32(v) for v in lawson(lambda t: mp.expm1(t), basis, lambda t: 1 / mp.exp(t), -h, h)]
+print("fast avx512 exp, degree 2 (sigma): e^t - 1 ~ Q1 t + Q2 t^2 on |t| <= 1.01 ln2/64")
+show("Q", c)
+check("  e^t rel", lambda t: mp.expm1(t), basis, lambda t: 1 / mp.exp(t), c, -h, h)
 print("2^(j/32) hi and lo words:")
 for j in range(32):
     v = mp.mpf(2) ** (mp.mpf(j) / 32)

@@ -15,9 +15,9 @@
 //! below 2^-50, 2^-27 of an f32 ULP).
 //!
 //! `cargo test` checks every 4099th bit pattern on every path; the full 2^32
-//! run (on the best path; every path with `SIGMOID_PROOF_ALL_PATHS=1`) and a
-//! 1/61 stride on the other paths are `#[ignore]`d and run in release by
-//! `scripts/prove.sh` (and so by `.ci/run`):
+//! run (on the best path; every path with `SIGMOID_PROOF_ALL_PATHS=1`, or those
+//! named in `SIGMOID_PROOF_PATHS`) and a 1/61 stride on the other paths are
+//! `#[ignore]`d and run in release by `scripts/prove.sh` (and so by `.ci/run`):
 //! `cargo test --release -p sigmoid --test exhaustive_tiers -- --ignored --nocapture`.
 
 use std::sync::Mutex;
@@ -414,29 +414,45 @@ fn every_4099th_f32_input() {
 }
 
 /// The proof: every input on the best path this CPU runs (the one the crate
-/// uses), and on every path with `SIGMOID_PROOF_ALL_PATHS=1`. The portable
-/// path computes its fused multiply-adds through libm's `fmaf` on CPUs
-/// without FMA, about 20 times slower: all 2^32 inputs there would take most
-/// of CI's hour, so by default it gets every 61st input
-/// ([`every_61st_f32_input_on_the_other_paths`]).
+/// uses), on every path with `SIGMOID_PROOF_ALL_PATHS=1`, or on the paths
+/// named in `SIGMOID_PROOF_PATHS` (say `avx2,avx512`; those this CPU lacks
+/// are skipped). The portable path computes its fused multiply-adds through
+/// libm's `fmaf` on CPUs without FMA, about 20 times slower: all 2^32 inputs
+/// there would take most of CI's hour, so by default it gets every 61st
+/// input ([`every_61st_f32_input_on_the_other_paths`]).
 #[test]
 #[ignore = "all 2^32 inputs: run in release (scripts/prove.sh)"]
 fn every_f32_input() {
+    run(1, &proof_paths());
+}
+
+/// The paths [`every_f32_input`] proves (see there).
+fn proof_paths() -> Vec<Isa> {
     if std::env::var_os("SIGMOID_PROOF_ALL_PATHS").is_some() {
-        run(1, &Isa::available());
-    } else {
-        run(1, &[Isa::best()]);
+        return Isa::available();
+    }
+    match std::env::var("SIGMOID_PROOF_PATHS") {
+        Ok(names) => names
+            .split(',')
+            .map(|name| {
+                name.parse::<Isa>()
+                    .unwrap_or_else(|e| panic!("SIGMOID_PROOF_PATHS: {e}"))
+            })
+            .filter(|isa| isa.is_available())
+            .collect(),
+        Err(_) => vec![Isa::best()],
     }
 }
 
 #[test]
 #[ignore = "a 1/61 stride of all inputs: run in release (scripts/prove.sh)"]
 fn every_61st_f32_input_on_the_other_paths() {
+    let proven = proof_paths();
     let others: Vec<Isa> = Isa::available()
         .into_iter()
-        .filter(|&isa| isa != Isa::best())
+        .filter(|isa| !proven.contains(isa))
         .collect();
-    if !others.is_empty() && std::env::var_os("SIGMOID_PROOF_ALL_PATHS").is_none() {
+    if !others.is_empty() {
         run(61, &others);
     }
 }

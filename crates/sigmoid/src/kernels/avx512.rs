@@ -396,7 +396,12 @@ unsafe impl Kernel<f32> for F32 {
         }
         macro_rules! lanes {
             ($f:path) => {
-                super::f32s_avx512::lanes_f32_avx512!($f, STREAM, a, out, blocks)
+                // Vectors in flight: see `lanes_f32_avx512!`.
+                if self.accuracy == Accuracy::Fast {
+                    super::f32s_avx512::lanes_f32_avx512!($f, STREAM, 4, a, out, blocks)
+                } else {
+                    super::f32s_avx512::lanes_f32_avx512!($f, STREAM, 8, a, out, blocks)
+                }
             };
         }
         macro_rules! each_f32 {

@@ -147,7 +147,7 @@ fn sigmoid_parts<V: F32s>(x: V) -> (V, V, V, V) {
 pub(crate) fn sigmoid<V: F32s>(x: V) -> V {
     let (q0, rho, r, s) = sigmoid_parts(x);
     let q = rho.mul_add(r, q0).mul(s);
-    V::select_by_sign(x, q, V::splat(1.0).sub(q))
+    q.complement_unless_negative(x)
 }
 
 /// σ'(x) = σ(x)·σ(−x) = q·(1 − q) with q = σ(−|x|), within 1 ULP.
@@ -167,22 +167,24 @@ pub(crate) fn sigmoid_derivative<V: F32s>(x: V) -> V {
     product.mul(s)
 }
 
-/// tanh(x) = sign(x)·(1 − e)/(1 + e) with e = e^-2|x|, within 1 ULP.
+/// tanh(x) = sign(x)·(2/(1 + e) − 1) with e = e^-2|x|, within 1 ULP.
 ///
-/// e = S·Th + S·L is normalised by Fast2Sum, D = 1 + e likewise, and the
-/// numerator is N = 2 − D exactly (2 − dh is exact, Sterbenz), normalised
-/// again so that the quotient's correction sees N to 2^-48. |x| is clamped at
-/// 9.5 (tanh rounds to 1 from 9.011 on). tanh(±0) = ±0, tanh(±∞) = ±1, NaN → NaN;
-/// odd, so tanh(−x) = −tanh(x) bit for bit.
+/// e = S·Th + S·L is normalised by Fast2Sum and D = 1 + e = dh + dl likewise
+/// (to 2^-48). With r0 = RN(1/dh), ρ = 1 − r0·D (its first FMA exact), the
+/// reciprocal is r0·(1 + ρ) and tanh = (2r0 − 1) + 2r0·ρ: 2r0 − 1 is exact
+/// (Sterbenz: r0 ∈ [1/2, 1]), so one FMA rounds the result once. D carries
+/// e's error (2^-28.5 relative), which 2/(1 + e) − 1 amplifies by
+/// e/(1 − e²): about 1.7 at |x| = 0.15, less above. Below |x| = 0.15 tanh
+/// comes from an odd polynomial. |x| is clamped at 9.5 (tanh rounds to 1
+/// from 9.011 on). tanh(±0) = ±0, tanh(±∞) = ±1, NaN → NaN; odd, so
+/// tanh(−x) = −tanh(x) bit for bit.
 #[inline(always)]
 pub(crate) fn tanh<V: F32s>(x: V) -> V {
     let one = V::splat(1.0);
-    let half = V::splat(0.5);
     // MINPS returns its second operand when either is NaN.
     let a = V::splat(9.5).min(x.and_not(V::splat(SIGN)));
     // e = e_hi + e_lo with e_hi = 2^(n/8) exactly (S ≥ 2^-4: no underflow) and
-    // e_lo = e_hi·(e^t − 1) + S·Tl formed unscaled-free, so that it keeps full
-    // relative accuracy (and does not underflow) for tiny and subnormal |x|.
+    // e_lo = e_hi·(e^t − 1) + S·Tl.
     let (v, t) = reduce(a.mul(V::splat(-2.0)));
     let s = v.shr3_shl23();
     let e_hi = V::table8(&TWO_POW_J_OVER_8_HI).lookup8(v).mul(s);
@@ -193,21 +195,11 @@ pub(crate) fn tanh<V: F32s>(x: V) -> V {
     // D = 1 + e = dh + dl (Fast2Sum, then el added: |dl| ≤ 1.5·2^-24).
     let dh = one.add(eh);
     let dl = one.sub(dh).add(eh).add(el);
-    // N = 1 − e = 2 − D = (2 − dh) − dl = n + nl (2 − dh exact; Fast2Sum since
-    // 2 − dh is 0 or ≥ 2^-23 ≥ |dl|).
-    let nh = V::splat(2.0).sub(dh);
-    let n = nh.sub(dl);
-    let nl = nh.sub(n).sub(dl);
-    let q0 = n.div(dh);
-    // ρ = N − q0·D = (n − q0·dh) + nl − q0·dl; the first term is exact.
-    let rho = q0.neg_mul_add(dh, n);
-    let rho = rho.add(nl);
-    let rho = q0.neg_mul_add(dl, rho);
-    // 1/D = (1 + N/D)/2.
-    let r = q0.mul_add(half, half);
-    let q = rho.mul_add(r, q0);
-    // Below |x| = 0.15, N = 1 − e cancels too much (its absolute error, ~2^-29.5,
-    // exceeds 2^-27 relative), so tanh comes from an odd polynomial there.
+    let r0 = one.div(dh);
+    let rho = r0.neg_mul_add(dh, one);
+    let rho = r0.neg_mul_add(dl, rho);
+    let two_r0 = r0.add(r0);
+    let q = two_r0.mul_add(rho, two_r0.sub(one));
     let q = a.select_gt(V::splat(0.15), q, tanh_small(a));
     q.xor(x.and(V::splat(SIGN)))
 }

@@ -40,7 +40,7 @@ fn sigmoid_neg_abs<V: F32s>(x: V) -> (V, V) {
 pub(crate) fn sigmoid<V: F32s>(x: V) -> V {
     let (q, s) = sigmoid_neg_abs(x);
     let q = q.mul(s);
-    V::select_by_sign(x, q, V::splat(1.0).sub(q))
+    q.complement_unless_negative(x)
 }
 
 /// σ'(x) = q·(1 − q), q = σ(−|x|).

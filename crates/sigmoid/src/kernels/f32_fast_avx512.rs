@@ -1,5 +1,5 @@
-//! The fast f32 tier on the AVX-512 path: σ and σ′ in 16 and 17 vector
-//! operations, where the form every path can run (`f32_fast.rs`) needs 21.
+//! The fast f32 tier on the AVX-512 path: σ and σ′ in 15 and 17 vector
+//! operations, where the form every path can run (`f32_fast.rs`) needs 20.
 //!
 //! Three AVX-512 instructions make the difference (see [`F32sAvx512`]): a
 //! 32-entry table of 2^(j/32) in one VPERMT2PS, which leaves a reduced
@@ -8,7 +8,7 @@
 //! precision (gradual underflow, no flush); and a masked subtraction for
 //! σ(x) = 1 − σ(−x). This is the scheme of XNNPACK's
 //! `avx512f-rr2-lut32-p2-perm2-scalef-div` σ, with the argument clamped
-//! first so that no finite input gives NaN and a degree-3 polynomial.
+//! first so that no finite input gives NaN.
 //!
 //! Results differ from the other paths' fast tier in the last bits; each
 //! path's bound is proven separately (`tests/exhaustive_tiers.rs`).
@@ -32,11 +32,14 @@ const LOG2_E: f32 = f32::from_bits(0x3fb8_aa3b);
 const LN2_HI: f32 = f32::from_bits(0x3f31_7218);
 const LN2_LO: f32 = f32::from_bits(0xb102_e308);
 /// `e^t − 1 ≈ t + t²·(P2 + P3·t)`: minimax (`fit/f32_tiers.py`) relative to
-/// e^t on |t| ≤ 1.01·ln2/64, max error 2^-33.1 with these f32 coefficients.
-/// (Degree 2 would save one operation but costs about 1 ULP: σ′ then
-/// exceeded 4 ULP.)
+/// e^t on |t| ≤ 1.01·ln2/64, max error 2^-33.1 with these f32 coefficients;
+/// σ′ uses it.
 const P2: f32 = f32::from_bits(0x3f00_0045); // 0.50000411
 const P3: f32 = f32::from_bits(0x3e2a_aa45); // 0.16666515
+/// `e^t − 1 ≈ t·(Q1 + Q2·t)`: the same fit at degree 2, max error 2^-24.1;
+/// σ uses it (one operation fewer, about 0.8 ULP more: within its bound).
+const Q1: f32 = f32::from_bits(0x3f80_007d); // 1.0000149
+const Q2: f32 = f32::from_bits(0x3f00_0003); // 0.50000018
 
 /// `2^(j/32)` rounded to nearest, j = 0..32.
 const TWO_POW_J_OVER_32: [f32; 32] = [
@@ -130,21 +133,23 @@ fn reduce<V: F32sAvx512>(z: V) -> (V, V, V) {
     (v, n, t)
 }
 
-/// σ(−|x|) = e/(1 + e), e = e^-|x| (NaN kept): 14 operations, or 16 with
-/// `TABLE_LO` (the table's rounding error corrected from the default tier's
-/// lo words, which takes about 1 ULP off; σ′ needs it to stay within 4 ULP).
+/// σ(−|x|) = e/(1 + e), e = e^-|x| (NaN kept): 13 operations, or 16 if
+/// `ACCURATE` (a degree-3 polynomial, and the table's rounding error
+/// corrected from its lo words, which takes about 1.5 ULP off the result;
+/// σ′ needs that to stay within 4 ULP).
 #[inline(always)]
-fn sigmoid_neg_abs<V: F32sAvx512, const TABLE_LO: bool>(x: V) -> V {
+fn sigmoid_neg_abs<V: F32sAvx512, const ACCURATE: bool>(x: V) -> V {
     let one = V::splat(1.0);
     let (v, n, t) = reduce(neg_abs_clamped(x));
     let (low, high) = V::table32(&TWO_POW_J_OVER_32);
     let l = V::lookup32(v, low, high);
-    let p = t.mul(t).mul_add(t.mul_add(V::splat(P3), V::splat(P2)), t);
-    let e = if TABLE_LO {
+    let e = if ACCURATE {
+        let p = t.mul(t).mul_add(t.mul_add(V::splat(P3), V::splat(P2)), t);
         let (lo_low, lo_high) = V::table32(&TWO_POW_J_OVER_32_LO);
         let tl = V::lookup32(v, lo_low, lo_high);
         l.add(l.mul_add(p, tl))
     } else {
+        let p = t.mul_add(V::splat(Q2), V::splat(Q1)).mul(t);
         p.mul_add(l, l)
     };
     let e = e.scalef(n);

@@ -32,8 +32,9 @@ pub(crate) trait F32s: Copy {
     fn xor(self, other: Self) -> Self;
     /// Bitwise `self & !mask`.
     fn and_not(self, mask: Self) -> Self;
-    /// Per lane: `if_negative` where the sign bit of `mask` is set, else `otherwise`.
-    fn select_by_sign(mask: Self, if_negative: Self, otherwise: Self) -> Self;
+    /// Per lane: `1 − self` where the sign bit of `x` is clear, `self` where
+    /// it is set (σ(x) = 1 − σ(−x) for x ≥ +0).
+    fn complement_unless_negative(self, x: Self) -> Self;
     /// Per lane: `if_greater` where `self > bound` (ordered: NaN gives `otherwise`).
     fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self;
     /// An 8-entry table held in a register (for [`F32s::lookup8`]).
@@ -121,12 +122,8 @@ impl<V: F32s, const N: usize> F32s for Many<V, N> {
         many_map!(self, mask => and_not)
     }
     #[inline(always)]
-    fn select_by_sign(mask: Self, if_negative: Self, otherwise: Self) -> Self {
-        let mut out = otherwise.0;
-        for i in 0..N {
-            out[i] = V::select_by_sign(mask.0[i], if_negative.0[i], otherwise.0[i]);
-        }
-        Many(out)
+    fn complement_unless_negative(self, x: Self) -> Self {
+        many_map!(self, x => complement_unless_negative)
     }
     #[inline(always)]
     fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self {
@@ -163,9 +160,6 @@ pub(crate) trait F32sAvx512: F32s {
     /// Per lane: `self · 2^floor(n)` rounded once (VSCALEFPS), so a result in
     /// the subnormal range is rounded once, at subnormal precision.
     fn scalef(self, n: Self) -> Self;
-    /// Per lane: `1 − self` where the sign bit of `x` is clear, `self` where
-    /// it is set (a masked VSUBPS).
-    fn complement_unless_negative(self, x: Self) -> Self;
 }
 
 #[allow(
@@ -189,9 +183,5 @@ impl<V: F32sAvx512, const N: usize> F32sAvx512 for Many<V, N> {
     #[inline(always)]
     fn scalef(self, n: Self) -> Self {
         many_map!(self, n => scalef)
-    }
-    #[inline(always)]
-    fn complement_unless_negative(self, x: Self) -> Self {
-        many_map!(self, x => complement_unless_negative)
     }
 }

@@ -96,9 +96,12 @@ impl F32s for Lanes {
         Lanes(unsafe { _mm256_andnot_ps(mask.0, self.0) })
     }
     #[inline(always)]
-    fn select_by_sign(mask: Self, if_negative: Self, otherwise: Self) -> Self {
+    fn complement_unless_negative(self, x: Self) -> Self {
         // BLENDVPS selects by the sign bit of its mask operand.
-        Lanes(unsafe { _mm256_blendv_ps(otherwise.0, if_negative.0, mask.0) })
+        unsafe {
+            let complement = _mm256_sub_ps(_mm256_set1_ps(1.0), self.0);
+            Lanes(_mm256_blendv_ps(complement, self.0, x.0))
+        }
     }
     #[inline(always)]
     fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self {

@@ -112,10 +112,8 @@ impl F32s for Lanes {
         self.bits(mask, |a, m| a & !m)
     }
     #[inline(always)]
-    fn select_by_sign(mask: Self, if_negative: Self, otherwise: Self) -> Self {
-        mask.zip3(if_negative, otherwise, |m, n, o| {
-            if m.is_sign_negative() { n } else { o }
-        })
+    fn complement_unless_negative(self, x: Self) -> Self {
+        x.zip(self, |x, q| if x.is_sign_negative() { q } else { 1.0 - q })
     }
     #[inline(always)]
     fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self {
