@@ -201,7 +201,7 @@ pub(crate) fn tanh<V: F32s>(x: V) -> V {
     let two_r0 = r0.add(r0);
     let q = two_r0.mul_add(rho, two_r0.sub(one));
     let q = a.select_gt(V::splat(0.15), q, tanh_small(a));
-    q.xor(x.and(V::splat(SIGN)))
+    q.negate_where_negative(x)
 }
 
 /// tanh(a) for 0 ≤ a ≤ 0.15 as `a + a³·P(a²)`: minimax (`fit/fit.py`) relative

@@ -69,7 +69,7 @@ pub(crate) fn tanh<V: F32s>(x: V) -> V {
     let w = a.mul(a);
     let small = a.mul(w).mul_add(w.mul_add(V::splat(T1), V::splat(T0)), a);
     let q = a.select_gt(V::splat(0.15), q, small);
-    q.xor(x.and(V::splat(SIGN)))
+    q.negate_where_negative(x)
 }
 
 /// softplus(x) = max(x, 0) + 2·atanh(s), s = e/(2 + e), e = e^-|x|.

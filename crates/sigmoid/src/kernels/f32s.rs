@@ -24,8 +24,6 @@ pub(crate) trait F32s: Copy {
     fn max(self, other: Self) -> Self;
     /// x86 MINPS: `if self < other { self } else { other }`.
     fn min(self, other: Self) -> Self;
-    /// Bitwise `self & other`.
-    fn and(self, other: Self) -> Self;
     /// Bitwise `self | other`.
     fn or(self, other: Self) -> Self;
     /// Bitwise `self ^ other`.
@@ -35,6 +33,9 @@ pub(crate) trait F32s: Copy {
     /// Per lane: `1 − self` where the sign bit of `x` is clear, `self` where
     /// it is set (σ(x) = 1 − σ(−x) for x ≥ +0).
     fn complement_unless_negative(self, x: Self) -> Self;
+    /// Bitwise `self ^ (x & −0.0)`: `self` with its sign flipped where `x`'s
+    /// sign bit is set (tanh(x) = sign(x)·tanh(|x|)).
+    fn negate_where_negative(self, x: Self) -> Self;
     /// Per lane: `if_greater` where `self > bound` (ordered: NaN gives `otherwise`).
     fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self;
     /// An 8-entry table held in a register (for [`F32s::lookup8`]).
@@ -106,10 +107,6 @@ impl<V: F32s, const N: usize> F32s for Many<V, N> {
         many_map!(self, other => min)
     }
     #[inline(always)]
-    fn and(self, other: Self) -> Self {
-        many_map!(self, other => and)
-    }
-    #[inline(always)]
     fn or(self, other: Self) -> Self {
         many_map!(self, other => or)
     }
@@ -124,6 +121,10 @@ impl<V: F32s, const N: usize> F32s for Many<V, N> {
     #[inline(always)]
     fn complement_unless_negative(self, x: Self) -> Self {
         many_map!(self, x => complement_unless_negative)
+    }
+    #[inline(always)]
+    fn negate_where_negative(self, x: Self) -> Self {
+        many_map!(self, x => negate_where_negative)
     }
     #[inline(always)]
     fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self {

@@ -79,10 +79,6 @@ impl F32s for Lanes {
         Lanes(unsafe { _mm256_min_ps(self.0, other.0) })
     }
     #[inline(always)]
-    fn and(self, other: Self) -> Self {
-        Lanes(unsafe { _mm256_and_ps(self.0, other.0) })
-    }
-    #[inline(always)]
     fn or(self, other: Self) -> Self {
         Lanes(unsafe { _mm256_or_ps(self.0, other.0) })
     }
@@ -101,6 +97,13 @@ impl F32s for Lanes {
         unsafe {
             let complement = _mm256_sub_ps(_mm256_set1_ps(1.0), self.0);
             Lanes(_mm256_blendv_ps(complement, self.0, x.0))
+        }
+    }
+    #[inline(always)]
+    fn negate_where_negative(self, x: Self) -> Self {
+        unsafe {
+            let sign = _mm256_and_ps(x.0, _mm256_set1_ps(-0.0));
+            Lanes(_mm256_xor_ps(self.0, sign))
         }
     }
     #[inline(always)]

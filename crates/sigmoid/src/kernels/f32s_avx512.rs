@@ -83,10 +83,6 @@ impl F32s for Lanes {
         Lanes(unsafe { _mm512_min_ps(self.0, other.0) })
     }
     #[inline(always)]
-    fn and(self, other: Self) -> Self {
-        Lanes(unsafe { _mm512_and_ps(self.0, other.0) })
-    }
-    #[inline(always)]
     fn or(self, other: Self) -> Self {
         Lanes(unsafe { _mm512_or_ps(self.0, other.0) })
     }
@@ -109,6 +105,19 @@ impl F32s for Lanes {
                 _mm512_set1_ps(1.0),
                 self.0,
             ))
+        }
+    }
+    #[inline(always)]
+    fn negate_where_negative(self, x: Self) -> Self {
+        unsafe {
+            // 0x78 = a ^ (b & c): one VPTERNLOGD for XOR and AND.
+            let sign = _mm512_set1_epi32(i32::MIN);
+            let bits = _mm512_ternarylogic_epi32::<0x78>(
+                _mm512_castps_si512(self.0),
+                _mm512_castps_si512(x.0),
+                sign,
+            );
+            Lanes(_mm512_castsi512_ps(bits))
         }
     }
     #[inline(always)]

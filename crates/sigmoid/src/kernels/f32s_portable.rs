@@ -96,10 +96,6 @@ impl F32s for Lanes {
         self.zip(other, |a, b| if a < b { a } else { b })
     }
     #[inline(always)]
-    fn and(self, other: Self) -> Self {
-        self.bits(other, |a, b| a & b)
-    }
-    #[inline(always)]
     fn or(self, other: Self) -> Self {
         self.bits(other, |a, b| a | b)
     }
@@ -114,6 +110,10 @@ impl F32s for Lanes {
     #[inline(always)]
     fn complement_unless_negative(self, x: Self) -> Self {
         x.zip(self, |x, q| if x.is_sign_negative() { q } else { 1.0 - q })
+    }
+    #[inline(always)]
+    fn negate_where_negative(self, x: Self) -> Self {
+        self.bits(x, |q, x| q ^ (x & 0x8000_0000))
     }
     #[inline(always)]
     fn select_gt(self, bound: Self, if_greater: Self, otherwise: Self) -> Self {

@@ -36,11 +36,20 @@
 //! the x86 paths: bit-identical to the scalar functions). ReLU and the
 //! backward pass are exact per IEEE rules on every path and tier.
 //!
+//! # f32 Default and Fast tiers
+//! Pure f32 algorithms written once over [`f32s::F32s`] (`f32_default.rs`,
+//! `f32_fast.rs`): every path performs the same IEEE operations, so they
+//! return the same bits. The AVX-512 path runs its own Fast-tier σ and σ′
+//! (`f32_fast_avx512.rs`, over [`f32s::F32sAvx512`]: a 32-entry table in one
+//! VPERMT2PS and VSCALEFPS), proven on that path separately.
+//!
 //! # f64 Default tier
 //! f64 σ, σ', log σ, softplus and tanh are vectorised (`f64_default.rs`,
 //! generic over [`f64s::F64s`]): e^-|x| as an unscaled double word from a
 //! two-entry table and a degree-10 polynomial, one division, exact FMA
-//! residuals; within 1 ULP on every path (measured bounds in that file).
+//! residuals; within 1 ULP on every path (measured bounds in that file). On
+//! AVX-512, σ is `f64_default_avx512.rs` (a 16-entry table in one VPERMT2PD,
+//! degree 7, VSCALEFPD), about 1.5× faster.
 
 mod dispatch;
 mod exact_f32;
