@@ -19,7 +19,7 @@
 //!
 //! Measured maximum errors (all 2^32 inputs, every path): see each function.
 
-use super::f32s::F32s;
+use super::f32s::{F32s, lower_exponents};
 
 /// The sign bit.
 const SIGN: f32 = -0.0;
@@ -65,6 +65,18 @@ const TWO_POW_J_OVER_8_LO: [f32; 8] = [
     f32::from_bits(0xa6d4_a58a),
     f32::from_bits(0xa641_16de),
 ];
+
+/// The tables with 127 taken from each exponent field, for tanh's
+/// integer scaling ([`F32s::add_bits`]): `add_bits(lowered, S)` is
+/// `entry · 2^(k+24)` while the entry's exponent field E satisfies
+/// E + k + 24 ≥ 1 (k ≥ −28 in tanh: E ≥ 5). The zero lo word of j = 0 has
+/// no exponent, so it becomes 2^-97 (0x0f000000, 2^-73 of its hi word).
+const TWO_POW_J_OVER_8_HI_LOWERED: [f32; 8] = lower_exponents(TWO_POW_J_OVER_8_HI);
+const TWO_POW_J_OVER_8_LO_LOWERED: [f32; 8] = lower_exponents({
+    let mut lo = TWO_POW_J_OVER_8_LO;
+    lo[0] = f32::from_bits(0x0f00_0000);
+    lo
+});
 
 /// The lowest z passed to `e^z` (0xc2cff5c3 ≈ −103.98): σ(x) < 2^-150 (rounds
 /// to 0) below it, and it keeps `k ≥ −150`, so `S = 2^(k+24)` is normal.
@@ -185,10 +197,17 @@ pub(crate) fn tanh<V: F32s>(x: V) -> V {
     let a = V::splat(9.5).min(x.and_not(V::splat(SIGN)));
     // e = e_hi + e_lo with e_hi = 2^(n/8) exactly (S ≥ 2^-4: no underflow) and
     // e_lo = e_hi·(e^t − 1) + S·Tl.
+    // Both scalings by S are exact integer additions to the exponent field
+    // (`add_bits`), off the multipliers this loop is bound by (see
+    // `TWO_POW_J_OVER_8_HI_LOWERED`).
     let (v, t) = reduce(a.mul(V::splat(-2.0)));
     let s = v.shr3_shl23();
-    let e_hi = V::table8(&TWO_POW_J_OVER_8_HI).lookup8(v).mul(s);
-    let tl = V::table8(&TWO_POW_J_OVER_8_LO).lookup8(v).mul(s);
+    let e_hi = V::table8(&TWO_POW_J_OVER_8_HI_LOWERED)
+        .lookup8(v)
+        .add_bits(s);
+    let tl = V::table8(&TWO_POW_J_OVER_8_LO_LOWERED)
+        .lookup8(v)
+        .add_bits(s);
     let e_lo = e_hi.mul_add(expm1_poly(t), tl);
     let eh = e_hi.add(e_lo);
     let el = e_hi.sub(eh).add(e_lo);

@@ -47,6 +47,25 @@ pub(crate) trait F32s: Copy {
     /// Per lane, on the bits: `0x7f00_0000 − bits` (wrapping): `2^-m` for `self = 2^m`,
     /// −126 ≤ m ≤ 126.
     fn pow2_recip(self) -> Self;
+    /// Per lane, on the bits: `bits(self) + bits(other)` (wrapping integer
+    /// addition). With `self` a normal table entry whose exponent field was
+    /// lowered by 127 ([`lower_exponents`]) and `other = 2^m`, it is
+    /// `entry · 2^m` exactly while that is a normal number (the borrow of
+    /// the lowering and the carry of the addition cancel in the sign bit): a
+    /// scaling on an integer pipe instead of a multiplier.
+    fn add_bits(self, other: Self) -> Self;
+}
+
+/// `table` with 127 taken from each entry's exponent field (wrapping), for
+/// [`F32s::add_bits`]: `add_bits(lowered[j], 2^m)` is `table[j] · 2^m`.
+pub(crate) const fn lower_exponents<const N: usize>(table: [f32; N]) -> [f32; N] {
+    let mut out = table;
+    let mut i = 0;
+    while i < N {
+        out[i] = f32::from_bits(table[i].to_bits().wrapping_sub(127 << 23));
+        i += 1;
+    }
+    out
 }
 
 /// `N` vectors processed as one: each operation is issued for all `N` before
@@ -145,6 +164,10 @@ impl<V: F32s, const N: usize> F32s for Many<V, N> {
     #[inline(always)]
     fn pow2_recip(self) -> Self {
         many_map!(self => pow2_recip)
+    }
+    #[inline(always)]
+    fn add_bits(self, other: Self) -> Self {
+        many_map!(self, other => add_bits)
     }
 }
 

@@ -130,6 +130,13 @@ impl F32s for Lanes {
         }
     }
     #[inline(always)]
+    fn add_bits(self, other: Self) -> Self {
+        unsafe {
+            let sum = _mm256_add_epi32(_mm256_castps_si256(self.0), _mm256_castps_si256(other.0));
+            Lanes(_mm256_castsi256_ps(sum))
+        }
+    }
+    #[inline(always)]
     fn pow2_recip(self) -> Self {
         unsafe {
             let bits = _mm256_castps_si256(self.0);

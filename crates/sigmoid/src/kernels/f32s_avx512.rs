@@ -147,6 +147,13 @@ impl F32s for Lanes {
         }
     }
     #[inline(always)]
+    fn add_bits(self, other: Self) -> Self {
+        unsafe {
+            let sum = _mm512_add_epi32(_mm512_castps_si512(self.0), _mm512_castps_si512(other.0));
+            Lanes(_mm512_castsi512_ps(sum))
+        }
+    }
+    #[inline(always)]
     fn pow2_recip(self) -> Self {
         unsafe {
             let bits = _mm512_castps_si512(self.0);

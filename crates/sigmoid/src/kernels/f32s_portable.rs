@@ -138,6 +138,10 @@ impl F32s for Lanes {
         self.map(|a| f32::from_bits((a.to_bits() >> 3) << 23))
     }
     #[inline(always)]
+    fn add_bits(self, other: Self) -> Self {
+        self.bits(other, u32::wrapping_add)
+    }
+    #[inline(always)]
     fn pow2_recip(self) -> Self {
         self.map(|a| f32::from_bits(0x7f00_0000u32.wrapping_sub(a.to_bits())))
     }
