@@ -25,8 +25,8 @@ use crate::{Error, Float, Function};
 /// # Accuracy tiers (slice forms)
 /// Measured maxima over all 2^32 f32 inputs (AVX2 path) and 10^7 f64 inputs:
 /// exact tier (`sigmoid::exact`) as above; default tier (the crate root's
-/// `sigmoid_slice`) f32 0.7720 ULP, f64 0.7575 ULP, monotone; reaches 1 no earlier than the correctly rounded σ; fast tier
-/// (`sigmoid::fast`) f32 2.5576 ULP (bound 4), f64 as default, not monotone (298,837 one-step reversals in f32); never reaches 1 early. Every
+/// `sigmoid_slice`) f32 0.7720 ULP, f64 0.7483 ULP (0.7570 on AVX-512), monotone; reaches 1 no earlier than the correctly rounded σ; fast tier
+/// (`sigmoid::fast`) f32 2.5576 ULP (3.8521 on AVX-512; bound 4), f64 as default, not monotone (298,837 one-step reversals in f32); never reaches 1 early. Every
 /// tier keeps the special values. This scalar form returns the exact tier's
 /// result.
 #[inline]
@@ -48,8 +48,8 @@ pub fn sigmoid<T: Float>(x: T) -> T {
 /// # Accuracy tiers (slice forms)
 /// Measured maxima over all 2^32 f32 inputs (AVX2 path) and 10^7 f64 inputs:
 /// exact tier (`sigmoid::exact`) as above; default tier (the crate root's
-/// `sigmoid_derivative_slice`) f32 0.7654 ULP, f64 0.7586 ULP, non-increasing in |x|; fast tier
-/// (`sigmoid::fast`) f32 3.7368 ULP (bound 4), f64 as default, not monotone in |x|. Every
+/// `sigmoid_derivative_slice`) f32 0.7654 ULP, f64 0.7507 ULP, non-increasing in |x|; fast tier
+/// (`sigmoid::fast`) f32 3.7368 ULP (3.2208 on AVX-512; bound 4), f64 as default, not monotone in |x|. Every
 /// tier keeps the special values. This scalar form returns the exact tier's
 /// result.
 #[inline]
@@ -84,7 +84,7 @@ pub fn sigmoid_backward<T: Float>(y: T, dy: T) -> T {
 /// # Accuracy tiers (slice forms)
 /// Measured maxima over all 2^32 f32 inputs (AVX2 path) and 10^7 f64 inputs:
 /// exact tier (`sigmoid::exact`) as above; default tier (the crate root's
-/// `log_sigmoid_slice`) f32 0.7654 ULP, f64 0.7586 ULP, not monotone near 0 (153,615 reversals of < 1 ULP); fast tier
+/// `log_sigmoid_slice`) f32 0.7654 ULP, f64 0.7507 ULP, not monotone near 0 (153,615 reversals of < 1 ULP); fast tier
 /// (`sigmoid::fast`) f32 2.8622 ULP (bound 4), f64 as default, not monotone. Every
 /// tier keeps the special values. This scalar form returns the exact tier's
 /// result.
@@ -106,7 +106,7 @@ pub fn log_sigmoid<T: Float>(x: T) -> T {
 /// # Accuracy tiers (slice forms)
 /// Measured maxima over all 2^32 f32 inputs (AVX2 path) and 10^7 f64 inputs:
 /// exact tier (`sigmoid::exact`) as above; default tier (the crate root's
-/// `softplus_slice`) f32 0.7654 ULP, f64 0.7575 ULP, not monotone near 0 (153,615 reversals of < 1 ULP); fast tier
+/// `softplus_slice`) f32 0.7654 ULP, f64 0.7483 ULP, not monotone near 0 (153,615 reversals of < 1 ULP); fast tier
 /// (`sigmoid::fast`) f32 2.8622 ULP (bound 4), f64 as default, not monotone. Every
 /// tier keeps the special values. This scalar form returns the exact tier's
 /// result.
@@ -194,7 +194,7 @@ pub fn relu<T: Float>(x: T) -> T {
 /// # Accuracy tiers (slice forms)
 /// Measured maxima over all 2^32 f32 inputs (AVX2 path) and 10^7 f64 inputs:
 /// exact tier (`sigmoid::exact`) as above; default tier (the crate root's
-/// `tanh_slice`) f32 0.6778 ULP, f64 0.7165 ULP, monotone; fast tier
+/// `tanh_slice`) f32 0.6778 ULP, f64 0.7902 ULP (0.7457 on the SIMD paths), monotone; fast tier
 /// (`sigmoid::fast`) f32 3.8740 ULP (bound 4), f64 as default, 44 reversals; ±1 from |x| = 8.6427. Every
 /// tier keeps the special values. This scalar form returns the exact tier's
 /// result.

@@ -49,7 +49,7 @@
 //! targeted inputs against 192-bit multiprecision arithmetic, for `f16` and
 //! `bf16` over all 65,536 inputs. There are three tiers ([`Accuracy`]): the
 //! crate root's slice functions are the default tier (σ, σ', log σ,
-//! softplus and tanh within 0.78 ULP in f32 and 0.76 ULP in f64); [`exact`]
+//! softplus and tanh within 0.78 ULP in f32 and 0.80 ULP in f64); [`exact`]
 //! is correctly rounded but for at most 20 near-ties per function in f32
 //! (within 0.5001 ULP, bit-identical on every SIMD path; f64 0.75 ULP) and
 //! [`fast`] is within 4 ULP (measured 3.9). f16 and bf16 are correctly
