@@ -91,7 +91,7 @@ const TWO_POW_J_OVER_16_LO: [f64; 16] = [
 /// (eh − q0) − q0·(S·eh) + el·(1 − S·q0), whose first difference is exact
 /// (Sterbenz) and whose FMA rounds only the small rest; σ(−|x|) =
 /// 2^k·(q0 + ρ·r), r = 1 − S·q0 ≈ 1/(1 + e), rounded once by VSCALEFPD;
-/// σ(|x|) = 1 − σ(−|x|).
+/// σ(|x|) = 1 − S·(q0 + ρ·r) summed from exact parts and rounded once.
 #[inline(always)]
 pub(crate) fn sigmoid<V: F64sAvx512>(x: V) -> V {
     let one = V::splat(1.0);
@@ -122,5 +122,13 @@ pub(crate) fn sigmoid<V: F64sAvx512>(x: V) -> V {
     let rho = eh.sub(q0);
     let rho = q0.fnma(es, rho);
     let rho = el.fma(r, rho);
-    rho.fma(r, q0).scalef(n).complement_unless_negative(x)
+    let c = rho.mul(r);
+    let negative = q0.add(c).scalef(n);
+    // σ(|x|) = 1 − S·(q0 + c) = r + ((1 − r) − S·q0) − S·c, summed before one
+    // rounding (1 − r and its FMA are exact), rather than 1 − σ(−|x|), which
+    // would round twice.
+    let r_err = q0.fnma(s, one.sub(r));
+    let positive = r.add(c.fnma(s, r_err));
+    // x = −0 takes the negative side: both give 1/2 there.
+    V::select_by_sign(x, negative, positive)
 }
