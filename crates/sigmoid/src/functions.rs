@@ -25,7 +25,7 @@ use crate::{Error, Float, Function};
 /// # Accuracy tiers (slice forms)
 /// Measured maxima over all 2^32 f32 inputs (AVX2 path) and 10^7 f64 inputs:
 /// exact tier (`sigmoid::exact`) as above; default tier (the crate root's
-/// `sigmoid_slice`) f32 0.7720 ULP, f64 0.7483 ULP (0.7570 on AVX-512), monotone; reaches 1 no earlier than the correctly rounded σ; fast tier
+/// `sigmoid_slice`) f32 0.7720 ULP, f64 0.7483 ULP, monotone; reaches 1 no earlier than the correctly rounded σ; fast tier
 /// (`sigmoid::fast`) f32 2.5576 ULP (3.8521 on AVX-512; bound 4), f64 as default, not monotone (298,837 one-step reversals in f32); never reaches 1 early. Every
 /// tier keeps the special values. This scalar form returns the exact tier's
 /// result.

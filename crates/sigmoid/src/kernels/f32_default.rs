@@ -200,7 +200,18 @@ pub(crate) fn tanh<V: F32s>(x: V) -> V {
     // Both scalings by S are exact integer additions to the exponent field
     // (`add_bits`), off the multipliers this loop is bound by (see
     // `TWO_POW_J_OVER_8_HI_LOWERED`).
-    let (v, t) = reduce(a.mul(V::splat(-2.0)));
+    // The reduction of z = −2a and `expm1_poly(t)` are carried as h = −t/2
+    // and (e^t − 1)/(−2): each step is the corresponding step of
+    // `reduce(−2a)` and `expm1_poly` scaled by a power of two (its
+    // constants too), so it rounds identically, and −2a is never formed.
+    let v = a.mul_add(V::splat(-2.0 * EIGHT_OVER_LN2), V::splat(SHIFTER));
+    let n = v.sub(V::splat(SHIFTER));
+    let h = n.mul_add(V::splat(0.5 * LN2_OVER_8_HI), a);
+    let h = n.mul_add(V::splat(0.5 * LN2_OVER_8_LO), h);
+    // u4 = 4·(C3 + C4·t), u3 = −2·(1/2 + (C3 + C4·t)·t), half_expm1 = (e^t − 1)/(−2).
+    let u4 = h.mul_add(V::splat(-8.0 * C4), V::splat(4.0 * C3));
+    let u3 = u4.mul_add(h, V::splat(-1.0));
+    let half_expm1 = h.mul(h).mul_add(u3, h);
     let s = v.shr3_shl23();
     let e_hi = V::table8(&TWO_POW_J_OVER_8_HI_LOWERED)
         .lookup8(v)
@@ -208,7 +219,9 @@ pub(crate) fn tanh<V: F32s>(x: V) -> V {
     let tl = V::table8(&TWO_POW_J_OVER_8_LO_LOWERED)
         .lookup8(v)
         .add_bits(s);
-    let e_lo = e_hi.mul_add(expm1_poly(t), tl);
+    // −2·e_hi: exponent + 1 and the sign flipped, as one integer addition.
+    let minus_two_e_hi = e_hi.add_bits(V::splat(f32::from_bits(0x8080_0000)));
+    let e_lo = minus_two_e_hi.mul_add(half_expm1, tl);
     let eh = e_hi.add(e_lo);
     let el = e_hi.sub(eh).add(e_lo);
     // D = 1 + e = dh + dl (Fast2Sum, then el added: |dl| ≤ 1.5·2^-24).
