@@ -1,12 +1,11 @@
 //! The fast f32 tier on the AVX-512 path: σ and σ′ in 15 and 17 vector
 //! operations, where the form every path can run (`f32_fast.rs`) needs 20.
 //!
-//! Three AVX-512 instructions make the difference (see [`F32sAvx512`]): a
+//! Two AVX-512 instructions make the difference (see [`F32sAvx512`]): a
 //! 32-entry table of 2^(j/32) in one VPERMT2PS, which leaves a reduced
-//! argument small enough for a degree-2 polynomial; VSCALEFPS, which applies
-//! 2^k and rounds once, so that a subnormal result is rounded once at its own
-//! precision (gradual underflow, no flush); and a masked subtraction for
-//! σ(x) = 1 − σ(−x). This is the scheme of XNNPACK's
+//! argument small enough for a degree-2 polynomial; and VSCALEFPS, which
+//! applies 2^k and rounds once, so that a subnormal result is rounded once at
+//! its own precision (gradual underflow, no flush). This is the scheme of XNNPACK's
 //! `avx512f-rr2-lut32-p2-perm2-scalef-div` σ, with the argument clamped
 //! first so that no finite input gives NaN.
 //!
