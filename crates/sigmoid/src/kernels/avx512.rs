@@ -394,14 +394,13 @@ unsafe impl Kernel<f32> for F32 {
                 wide_f32!($f, STREAM, a, out, blocks)
             };
         }
+        // Vectors in flight, by the table's module: see `lanes_f32_avx512!`.
         macro_rules! lanes {
+            (fast::$f:ident) => {
+                super::f32s_avx512::lanes_f32_avx512!(fast::$f, STREAM, 4, a, out, blocks)
+            };
             ($f:path) => {
-                // Vectors in flight: see `lanes_f32_avx512!`.
-                if self.accuracy == Accuracy::Fast {
-                    super::f32s_avx512::lanes_f32_avx512!($f, STREAM, 4, a, out, blocks)
-                } else {
-                    super::f32s_avx512::lanes_f32_avx512!($f, STREAM, 8, a, out, blocks)
-                }
+                super::f32s_avx512::lanes_f32_avx512!($f, STREAM, 8, a, out, blocks)
             };
         }
         macro_rules! each_f32 {

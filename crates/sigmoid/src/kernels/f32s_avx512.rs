@@ -196,7 +196,7 @@ unsafe fn with_upper_half(lo: __m512, half: __m256) -> __m512 {
 }
 
 /// f32 lanes per block: two zmm registers (the padded head and tail run one
-/// block; the body runs two at a time).
+/// block; the body runs several at a time, see [`lanes_f32_avx512!`]).
 pub(super) const BLOCK: usize = 2 * Lanes::LANES;
 
 /// `N` vectors from `p` through `f`, stored to `q` (non-temporal if `STREAM`).
@@ -233,10 +233,10 @@ pub(super) unsafe fn map_vectors<const N: usize, const STREAM: bool>(
 /// independent chains side by side keep the FMA pipes busy: on Zen 4, eight
 /// vectors run the default tier's σ about 5% faster than four and 10% faster
 /// than two (σ′ and tanh gain 2% more over six), while the fast tier's
-/// shorter chain does best with four. The
-/// algorithm is called directly inside the loop, not through a generic `Fn`
-/// argument, whose call shim would be compiled without the path's features
-/// and turn every intrinsic into a call.
+/// shorter chain does best with four. The algorithm is called from a closure
+/// written inside the `#[target_feature]` function, which inherits its
+/// features and inlines into [`map_vectors`]; a function passed in from
+/// outside would be compiled without them, every intrinsic a call.
 ///
 /// Safety of the expansion: the CPU runs this path; `$a` is valid for
 /// reading and `$out` for writing `BLOCK · $blocks` elements (they may be
